@@ -30,6 +30,10 @@ public final class IntArrayBuilder {
         size += more.length;
     }
 
+    public void clear() {
+        size = 0;
+    }
+
     public int size() {
         return size;
     }
