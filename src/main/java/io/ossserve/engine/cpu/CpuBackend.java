@@ -1,0 +1,241 @@
+package io.ossserve.engine.cpu;
+
+import io.ossserve.engine.KvCache;
+import io.ossserve.engine.LogitsSink;
+import io.ossserve.engine.StepBackend;
+import io.ossserve.engine.StepChunk;
+import io.ossserve.model.GptOssConfig;
+import io.ossserve.model.LayerWeights;
+import io.ossserve.model.ModelWeights;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gpt-oss forward pass on the CPU (gpt-oss-spec.md §2), activations in float32. One step runs all
+ * tokens of all chunks through each layer together (batched matrix products); attention is per sequence
+ * against its own cache; logits are computed only for the rows that need them.
+ */
+public final class CpuBackend implements StepBackend {
+
+    private final ModelWeights w;
+    private final GptOssConfig c;
+    private final CpuKernels kernels;
+    private final Parallel parallel;
+    private final Rope rope;
+    private final CpuMoe moe;
+    private final boolean ownsParallel;
+
+    /** Uses {@code kernels} for the heavy work and {@code parallel} for attention and experts. */
+    public CpuBackend(ModelWeights weights, CpuKernels kernels, Parallel parallel, boolean ownsParallel) {
+        this.w = weights;
+        this.c = weights.config();
+        this.kernels = kernels;
+        this.parallel = parallel;
+        this.ownsParallel = ownsParallel;
+        this.rope = new Rope(c);
+        this.moe = new CpuMoe(c, kernels);
+    }
+
+    @Override
+    public GptOssConfig config() {
+        return c;
+    }
+
+    @Override
+    public String description() {
+        return "cpu (" + kernels.name() + " kernels, " + parallel.threads() + " threads)";
+    }
+
+    @Override
+    public KvCache newCache(int capacity) {
+        if (capacity < 1 || capacity > c.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("KV cache capacity " + capacity + " must be in [1, " + c.maxPositionEmbeddings() + "]");
+        }
+        return new CpuKvCache(c.numLayers(), c.kvWidth(), capacity);
+    }
+
+    @Override
+    public void step(List<StepChunk> chunks, LogitsSink sink) {
+        int h = c.hiddenSize(), qw = c.qWidth(), kvw = c.kvWidth(), hd = c.headDim();
+        // ---- row bookkeeping: row i belongs to chunk chunkOf[i] at absolute position pos[i]
+        int rows = 0;
+        Map<KvCache, Boolean> seen = new IdentityHashMap<>();
+        for (StepChunk ch : chunks) {
+            if (!(ch.cache() instanceof CpuKvCache)) {
+                throw new IllegalArgumentException("KV cache does not belong to the CPU backend");
+            }
+            if (seen.put(ch.cache(), Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("a KV cache appears twice in one step");
+            }
+            rows += ch.tokens().length;
+        }
+        int[] chunkOf = new int[rows];
+        int[] pos = new int[rows];
+        float[] x = new float[rows * h];                         // [rows, H] residual stream
+        int r = 0;
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            StepChunk ch = chunks.get(ci);
+            CpuKvCache cache = (CpuKvCache) ch.cache();
+            cache.ensure(cache.length() + ch.tokens().length);
+            for (int j = 0; j < ch.tokens().length; j++, r++) {
+                int tok = ch.tokens()[j];
+                if (tok < 0 || tok >= c.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+                }
+                chunkOf[r] = ci;
+                pos[r] = cache.length() + j;
+                w.embedding().copyRow(tok, x, r * h);
+            }
+        }
+        float[] ropeTable = new float[rows * hd];                // [rows, headDim]: cos | sin
+        for (int i = 0; i < rows; i++) {
+            rope.table(pos[i], ropeTable, i * hd);
+        }
+        float[] t = new float[rows * h];
+        float[] q = new float[rows * qw];
+        float[] k = new float[rows * kvw];
+        float[] v = new float[rows * kvw];
+        float[] attn = new float[rows * qw];
+        float[] o = new float[rows * h];
+        for (LayerWeights lw : w.layers()) {
+            rmsNorm(x, lw.attnNorm(), rows, t);
+            kernels.matmul(lw.q(), t, rows, q);
+            kernels.matmul(lw.k(), t, rows, k);
+            kernels.matmul(lw.v(), t, rows, v);
+            for (int i = 0; i < rows; i++) {
+                addBias(q, i * qw, lw.qBias());
+                addBias(k, i * kvw, lw.kBias());
+                addBias(v, i * kvw, lw.vBias());
+                rope.apply(q, i * qw, c.numHeads(), ropeTable, i * hd);
+                rope.apply(k, i * kvw, c.numKvHeads(), ropeTable, i * hd);
+                CpuKvCache cache = (CpuKvCache) chunks.get(chunkOf[i]).cache();
+                System.arraycopy(k, i * kvw, cache.keys[lw.index()], pos[i] * kvw, kvw);
+                System.arraycopy(v, i * kvw, cache.values[lw.index()], pos[i] * kvw, kvw);
+            }
+            attention(lw, chunks, chunkOf, pos, q, rows, attn);
+            kernels.matmul(lw.o(), attn, rows, o);
+            for (int i = 0; i < rows; i++) {
+                addBias(o, i * h, lw.oBias());
+                kernels.axpy(1f, o, i * h, x, i * h, h);
+            }
+            rmsNorm(x, lw.mlpNorm(), rows, t);
+            moe.forward(lw, t, rows, x);
+        }
+        for (StepChunk ch : chunks) {
+            ((CpuKvCache) ch.cache()).advance(ch.tokens().length);
+        }
+        emitLogits(chunks, x, sink);
+    }
+
+    private void emitLogits(List<StepChunk> chunks, float[] x, LogitsSink sink) {
+        int h = c.hiddenSize(), vocab = c.vocabSize();
+        List<int[]> want = new ArrayList<>();                       // {row, chunk, tokenIdx}
+        int base = 0;
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            StepChunk ch = chunks.get(ci);
+            int n = ch.tokens().length;
+            switch (ch.logits()) {
+                case ALL -> {
+                    for (int j = 0; j < n; j++) {
+                        want.add(new int[] {base + j, ci, j});
+                    }
+                }
+                case LAST -> want.add(new int[] {base + n - 1, ci, n - 1});
+                case NONE -> { }
+            }
+            base += n;
+        }
+        int group = 8;
+        float[] normed = new float[group * h];
+        float[] logits = new float[group * vocab];
+        float[] row = new float[vocab];
+        for (int g = 0; g < want.size(); g += group) {
+            int n = Math.min(group, want.size() - g);
+            for (int j = 0; j < n; j++) {
+                rmsNormRow(x, want.get(g + j)[0] * h, w.finalNorm(), normed, j * h);
+            }
+            kernels.matmul(w.unembedding(), normed, n, logits);
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(logits, j * vocab, row, 0, vocab);
+                int[] wi = want.get(g + j);
+                sink.accept(wi[1], wi[2], row);
+            }
+        }
+    }
+
+    /**
+     * Attention with GQA, learned sinks (denominator only) and the banded window on sliding layers:
+     * key j is visible from position p iff j ≤ p and (full layer or j > p − window).
+     */
+    private void attention(LayerWeights lw, List<StepChunk> chunks, int[] chunkOf, int[] pos, float[] q, int rows, float[] out) {
+        int heads = c.numHeads(), hd = c.headDim(), qw = c.qWidth(), kvw = c.kvWidth(), group = c.headsPerKvHead();
+        int layer = lw.index();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        boolean sliding = lw.sliding();
+        int window = c.slidingWindow();
+        parallel.forRange(rows * heads, 4, (from, to) -> {
+            float[] scores = new float[64];
+            for (int idx = from; idx < to; idx++) {
+                int i = idx / heads, head = idx % heads, g = head / group;
+                CpuKvCache cache = (CpuKvCache) chunks.get(chunkOf[i]).cache();
+                float[] keys = cache.keys[layer], values = cache.values[layer];
+                int p = pos[i];
+                int start = sliding ? Math.max(0, p - window + 1) : 0;
+                int n = p - start + 1;
+                if (scores.length < n) {
+                    scores = new float[Math.max(n, scores.length * 2)];
+                }
+                float sink = lw.sinks()[head];
+                float max = sink;
+                for (int j = 0; j < n; j++) {
+                    float s = kernels.dot(q, i * qw + head * hd, keys, (start + j) * kvw + g * hd, hd) * scale;
+                    scores[j] = s;
+                    max = Math.max(max, s);
+                }
+                float denom = (float) Math.exp(sink - max);
+                for (int j = 0; j < n; j++) {
+                    float e = (float) Math.exp(scores[j] - max);
+                    scores[j] = e;
+                    denom += e;
+                }
+                int outOff = i * qw + head * hd;
+                java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
+                float inv = 1f / denom;
+                for (int j = 0; j < n; j++) {
+                    kernels.axpy(scores[j] * inv, values, (start + j) * kvw + g * hd, out, outOff, hd);
+                }
+            }
+        });
+    }
+
+    private void rmsNorm(float[] x, float[] scale, int rows, float[] out) {
+        int h = c.hiddenSize();
+        for (int i = 0; i < rows; i++) {
+            rmsNormRow(x, i * h, scale, out, i * h);
+        }
+    }
+
+    private void rmsNormRow(float[] x, int xOff, float[] scale, float[] out, int outOff) {
+        int h = c.hiddenSize();
+        float ss = kernels.dot(x, xOff, x, xOff, h);
+        float inv = (float) (1.0 / Math.sqrt(ss / h + c.rmsNormEps()));
+        for (int j = 0; j < h; j++) {
+            out[outOff + j] = x[xOff + j] * inv * scale[j];
+        }
+    }
+
+    static void addBias(float[] a, int off, float[] bias) {
+        for (int j = 0; j < bias.length; j++) {
+            a[off + j] += bias[j];
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsParallel) {
+            parallel.close();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.ossserve.engine.cpu;
+
+import io.ossserve.model.Matrix;
+import io.ossserve.model.Mxfp4Experts;
+
+/**
+ * The heavy operations of the CPU forward pass. Two implementations compute the same function:
+ * {@link ScalarKernels} (the reference, written for clarity) and {@link VectorKernels} (Java Vector API,
+ * weights decoded in registers). Activations are float32 and row-major.
+ */
+public interface CpuKernels {
+
+    String name();
+
+    /**
+     * {@code out[t, r] = Σ_k w[r, k] · x[t, k]} for {@code t < tokens}.
+     *
+     * @param x   [tokens, w.cols]
+     * @param out [tokens, w.rows]
+     */
+    void matmul(Matrix w, float[] x, int tokens, float[] out);
+
+    /** Same as {@link #matmul} for expert {@code expert} of MXFP4 weights ({@code [rows, cols]} per expert). */
+    void matmulMxfp4(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out);
+
+    /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}. */
+    float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** {@code y[yo + i] += alpha · x[xo + i]} for {@code i < n}. */
+    void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+}
