@@ -38,23 +38,20 @@ public final class RandomCheckpoint {
         if (layouts != Layouts.HF) {
             Path orig = layouts == Layouts.ORIGINAL ? out : out.resolve("original");
             Files.createDirectories(orig);
-            Files.writeString(orig.resolve("config.json"), ConfigFiles.JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(c.toOriginalJson()) + "\n");
+            Files.writeString(orig.resolve("config.json"), JsonText.write(c.toOriginalJson(), true) + "\n");
             total += SafetensorsWriter.write(orig.resolve("model.safetensors"), originalEntries(c, seed), Map.of("format", "pt"));
         }
         return total;
     }
 
     private static long writeHf(GptOssConfig c, long seed, Path out) throws IOException {
-        Files.writeString(out.resolve("config.json"), ConfigFiles.JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(c.toHfJson()) + "\n");
+        Files.writeString(out.resolve("config.json"), JsonText.write(c.toHfJson(), true) + "\n");
         Map<String, Object> gen = new LinkedHashMap<>();
         gen.put("bos_token_id", 199998);
         gen.put("do_sample", true);
         gen.put("eos_token_id", List.of(200002, 199999, 200012));
         gen.put("pad_token_id", 199999);
-        Files.writeString(out.resolve("generation_config.json"), ConfigFiles.JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(gen) + "\n");
+        Files.writeString(out.resolve("generation_config.json"), JsonText.write(gen, true) + "\n");
         List<SafetensorsWriter.Entry> entries = hfEntries(c, seed);
         List<List<SafetensorsWriter.Entry>> shards = new ArrayList<>();
         List<SafetensorsWriter.Entry> cur = new ArrayList<>();
@@ -88,7 +85,7 @@ public final class RandomCheckpoint {
         index.put("weight_map", weightMap);
         Files.deleteIfExists(out.resolve("model.safetensors"));
         Files.writeString(out.resolve("model.safetensors.index.json"),
-                ConfigFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index) + "\n");
+                JsonText.write(index, true) + "\n");
         return total;
     }
 
@@ -196,22 +193,25 @@ public final class RandomCheckpoint {
         return mix(seed * 0x9E3779B97F4A7C15L + name.hashCode() * 0xD1B54A32D192ED03L + name.length());
     }
 
-    /** Approximately standard normal (Irwin–Hall of four 16-bit uniforms), from one hash. */
-    static double normal(long key, long index) {
-        long r = mix(key + index * 0x9E3779B97F4A7C15L);
-        double s = (r & 0xFFFF) + ((r >>> 16) & 0xFFFF) + ((r >>> 32) & 0xFFFF) + (r >>> 48);
-        return (s / 65536.0 - 2.0) * Math.sqrt(3.0);
-    }
-
+    /**
+     * Writes bf16 values mean + std·u with u uniform of unit variance on [−√3, √3]: each 64-bit hash gives
+     * four 16-bit uniforms. Chunks go through a short[] buffer and one bulk copy.
+     */
     private static SafetensorsWriter.Entry bf16(long seed, String name, double mean, double std, long... shape) {
         long key = tensorKey(seed, name);
+        float a = (float) (std * Math.sqrt(3.0) * 2 / 65536.0), b = (float) (mean - std * Math.sqrt(3.0));
         Consumer<MemorySegment> filler = seg -> {
             long n = seg.byteSize() / 2;
             parallel(n, chunk -> {
-                long end = Math.min(n, (chunk + 1) * CHUNK);
-                for (long i = chunk * CHUNK; i < end; i++) {
-                    seg.set(Tensor.SHORT_LE, i * 2, Bf16.fromFloat((float) (mean + std * normal(key, i))));
+                long begin = chunk * CHUNK, end = Math.min(n, begin + CHUNK);
+                short[] buf = new short[(int) (end - begin)];
+                for (int i = 0; i < buf.length; i += 4) {
+                    long r = mix(key + ((begin + i) >>> 2) * 0x9E3779B97F4A7C15L);
+                    for (int j = 0; j < 4 && i + j < buf.length; j++) {
+                        buf[i + j] = Bf16.fromFloat(((r >>> (16 * j)) & 0xFFFF) * a + b);
+                    }
                 }
+                MemorySegment.copy(buf, 0, seg, Tensor.SHORT_LE, begin * 2, buf.length);
             });
         };
         return new SafetensorsWriter.Entry(name, DType.BF16, shape, filler);

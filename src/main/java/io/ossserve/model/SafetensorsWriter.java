@@ -48,7 +48,7 @@ public final class SafetensorsWriter {
             h.put(e.name(), t);
             offset += e.bytes();
         }
-        byte[] json = ConfigFiles.JSON.writeValueAsString(h).getBytes(StandardCharsets.UTF_8);
+        byte[] json = JsonText.write(h, false).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         byte[] out = new byte[padded];
         System.arraycopy(json, 0, out, 0, json.length);
@@ -77,7 +77,7 @@ public final class SafetensorsWriter {
                 e.filler().accept(out.asSlice(offset, e.bytes()));
                 offset += e.bytes();
             }
-            out.force();
+
         }
         return size;
     }

@@ -28,4 +28,10 @@ public interface CpuKernels {
 
     /** {@code y[yo + i] += alpha · x[xo + i]} for {@code i < n}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    /** Calibration: streaming-read bandwidth of this machine in GB/s on all threads (best of {@code repeats}). */
+    double streamReadGBs(long bytes, int repeats);
+
+    /** Calibration: multiply-add throughput in GFLOP/s (2 flops per FMA lane) on all threads. */
+    double fmaGflops(long millis);
 }

@@ -7,11 +7,9 @@ import io.ossserve.model.Mxfp4Experts;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,9 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>BF16: one 256-bit int load holds 16 bf16 values; {@code lane << 16} is the even element and
  *     {@code lane & 0xFFFF0000} the odd one, so the input vector is split once per call into its even and
  *     odd elements ({@code xe}, {@code xo}) and no shuffle is needed in the inner loop.</li>
- * <li>MXFP4: a 16-byte block holds 32 codes, even elements in the low nibbles and odd ones in the high
- *     nibbles — the same even/odd split. A byte table lookup maps codes to 2·value (exact small integers),
- *     widened to floats and multiplied by the block scale / 2.</li>
+ * <li>MXFP4: codes are decoded in int lanes (8 codes per int) by a lane permute against an 8-entry
+ *     float table plus a sign bit; two blocks per 256-bit load, each block's scale applied once.</li>
  * </ul>
  * Rows are split across threads; prefill multiplies each decoded weight vector with up to 4 tokens.
  */
@@ -30,21 +27,17 @@ public final class VectorKernels implements CpuKernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     private static final int L = F.length();            // 8 float lanes
     private static final int BF16_STEP = 2 * L;         // 16 bf16 values per int vector
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int HI_MASK = 0xFFFF0000;
 
-    /** E2M1 code → 2·value as a signed byte (exact). */
-    private static final ByteVector FP4_TIMES2 = ByteVector.fromArray(B,
-            new byte[] {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12}, 0);
-    /** E8M0 byte → 2^(s-127) / 2 (the table above holds doubled values). */
-    private static final float[] HALF_SCALE = new float[256];
+    /** E8M0 byte → 2^(s-127). */
+    private static final float[] SCALE = new float[256];
 
     static {
         for (int s = 0; s < 256; s++) {
-            HALF_SCALE[s] = Mxfp4.scale(s) * 0.5f;
+            SCALE[s] = Mxfp4.scale(s);
         }
     }
 
@@ -57,6 +50,11 @@ public final class VectorKernels implements CpuKernels {
     @Override
     public String name() {
         return "vector-" + F.vectorBitSize();
+    }
+
+    /** Rows per parallel piece so that each piece streams at least 64 KB of weights. */
+    static int grain(long rowBytes) {
+        return (int) Math.max(4, (64 << 10) / Math.max(1, rowBytes));
     }
 
     // ---- input preparation ------------------------------------------------------------------------
@@ -88,7 +86,7 @@ public final class VectorKernels implements CpuKernels {
         MemorySegment seg = w.data();
         long rowBytes = w.rowBytes();
         int vecEnd = cols / BF16_STEP * BF16_STEP;
-        parallel.forRange(rows, 64, (r0, r1) -> {
+        parallel.forRange(rows, grain(rowBytes), (r0, r1) -> {
             int t = 0;
             for (; t + 4 <= tokens; t += 4) {
                 int r = r0;
@@ -207,7 +205,7 @@ public final class VectorKernels implements CpuKernels {
         int rows = w.rows(), cols = w.cols();
         MemorySegment seg = w.data();
         int vecEnd = cols / L * L;
-        parallel.forRange(rows, 64, (r0, r1) -> {
+        parallel.forRange(rows, grain(w.rowBytes()), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 long rowOff = r * w.rowBytes();
                 for (int t = 0; t < tokens; t++) {
@@ -230,80 +228,130 @@ public final class VectorKernels implements CpuKernels {
 
     @Override
     public void matmulMxfp4(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out) {
-        int rows = w.rows(), cols = w.cols(), half = cols / 2, nb = w.blocksPerRow();
-        float[] xe = new float[tokens * half];
-        float[] xo = new float[tokens * half];
-        split(x, tokens, cols, xe, xo);
+        int rows = w.rows(), cols = w.cols(), nb = w.blocksPerRow();
+        float[] x8 = new float[tokens * cols];
+        for (int t = 0; t < tokens; t++) {
+            interleave8(x, t * cols, cols, x8, t * cols);
+        }
         MemorySegment blocks = w.blocks(), scales = w.scales();
-        parallel.forRange(rows, 32, (r0, r1) -> {
+        parallel.forRange(rows, grain(Mxfp4.rowBytes(cols) * Math.max(1, tokens / 4)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 long bOff = w.blockOffset(expert, r);
                 long sOff = w.scaleOffset(expert, r);
                 int t = 0;
                 for (; t + 4 <= tokens; t += 4) {
-                    mxfp4Row4(blocks, bOff, scales, sOff, nb, xe, xo, t * half, half, out, t * rows + r, rows);
+                    mxfp4Row4(blocks, bOff, scales, sOff, nb, x8, t * cols, cols, out, t * rows + r, rows);
                 }
                 for (; t < tokens; t++) {
-                    out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, xe, xo, t * half);
+                    out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, x8, t * cols);
                 }
             }
         });
     }
 
+    /*
+     * MXFP4 in int lanes. An int holds 8 codes of 8 consecutive elements (byte j: element 2j low nibble,
+     * 2j+1 high nibble), so code k of int lane i is element 8i + k. Eight lanes (32 bytes) cover two
+     * blocks: lanes 0-3 block g, lanes 4-7 block g+1. For each k, (w >>> 4k) selects from an 8-entry float
+     * table by its low 3 bits (the index wraps) and the sign is bit 4k+3 moved to bit 31. The input is
+     * re-laid out once per call so that x8[64·g2 + 8k + i] = x[64·g2 + 8i + k].
+     */
+
+    /** x8[off + 64·g + 8k + i] = x[off + 64·g + 8i + k] for each 64-wide group; a 32-wide tail stays as is. */
+    private static void interleave8(float[] x, int xOff, int cols, float[] x8, int outOff) {
+        int groups = cols / 64;
+        for (int g = 0; g < groups; g++) {
+            int base = g * 64;
+            for (int i = 0; i < 8; i++) {
+                for (int k = 0; k < 8; k++) {
+                    x8[outOff + base + 8 * k + i] = x[xOff + base + 8 * i + k];
+                }
+            }
+        }
+        System.arraycopy(x, xOff + groups * 64, x8, outOff + groups * 64, cols - groups * 64);
+    }
+
+    private static final IntVector FP4_MAGNITUDE = FloatVector.fromArray(F,
+            new float[] {0f, 0.5f, 1f, 1.5f, 2f, 3f, 4f, 6f}, 0).reinterpretAsInts();
+    private static final jdk.incubator.vector.VectorMask<Float> UPPER_HALF =
+            jdk.incubator.vector.VectorMask.fromLong(F, 0xF0);
+
+    /** Code k of every lane of {@code w} as a float (magnitude from the table, sign from bit 4k+3). */
+    private static FloatVector code(IntVector w, int k) {
+        IntVector mag = (k == 0 ? w : w.lanewise(VectorOperators.LSHR, 4 * k)).selectFrom(FP4_MAGNITUDE);
+        IntVector sign = (k == 7 ? w : w.lanewise(VectorOperators.LSHL, 28 - 4 * k)).and(0x80000000);
+        return mag.lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+    }
+
+    private static FloatVector pairScale(MemorySegment scales, long sOff, int g) {
+        float s0 = SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF];
+        float s1 = SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g + 1) & 0xFF];
+        return FloatVector.broadcast(F, s0).blend(s1, UPPER_HALF);
+    }
+
     private static float mxfp4Row1(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb,
-            float[] xe, float[] xo, int xOff) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-        for (int g = 0; g < nb; g++) {
-            ByteVector codes = ByteVector.fromMemorySegment(B, blocks, bOff + 16L * g, LE);
-            VectorShuffle<Byte> loIdx = codes.and((byte) 0x0F).toShuffle();
-            VectorShuffle<Byte> hiIdx = codes.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).toShuffle();
-            ByteVector lo = FP4_TIMES2.rearrange(loIdx);
-            ByteVector hi = FP4_TIMES2.rearrange(hiIdx);
-            FloatVector s = FloatVector.broadcast(F, HALF_SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF]);
-            int j = xOff + 16 * g;
-            FloatVector lo0 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(s);
-            FloatVector lo1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(s);
-            FloatVector hi0 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).mul(s);
-            FloatVector hi1 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).mul(s);
-            a0 = lo0.fma(FloatVector.fromArray(F, xe, j), a0);
-            a1 = lo1.fma(FloatVector.fromArray(F, xe, j + L), a1);
-            a0 = hi0.fma(FloatVector.fromArray(F, xo, j), a0);
-            a1 = hi1.fma(FloatVector.fromArray(F, xo, j + L), a1);
+            float[] x8, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        int g = 0;
+        for (; g + 2 <= nb; g += 2) {
+            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
+            int j = xOff + 32 * g;
+            FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F);
+            for (int k = 0; k < 8; k += 2) {
+                t0 = code(w, k).fma(FloatVector.fromArray(F, x8, j + 8 * k), t0);
+                t1 = code(w, k + 1).fma(FloatVector.fromArray(F, x8, j + 8 * k + 8), t1);
+            }
+            acc = t0.add(t1).fma(pairScale(scales, sOff, g), acc);
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        if (g < nb) {
+            sum += lastBlock(blocks, bOff, scales, sOff, g, x8, xOff);
+        }
+        return sum;
     }
 
-    /** One row against four tokens: each block is decoded once and used four times. */
+    /** One row against four tokens: each pair of blocks is decoded once and used four times. */
     private static void mxfp4Row4(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb,
-            float[] xe, float[] xo, int xOff, int half, float[] out, int outIdx, int rows) {
+            float[] x8, int xOff, int cols, float[] out, int outIdx, int rows) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
-        for (int g = 0; g < nb; g++) {
-            ByteVector codes = ByteVector.fromMemorySegment(B, blocks, bOff + 16L * g, LE);
-            ByteVector lo = FP4_TIMES2.rearrange(codes.and((byte) 0x0F).toShuffle());
-            ByteVector hi = FP4_TIMES2.rearrange(codes.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).toShuffle());
-            FloatVector s = FloatVector.broadcast(F, HALF_SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF]);
-            FloatVector lo0 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(s);
-            FloatVector lo1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(s);
-            FloatVector hi0 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).mul(s);
-            FloatVector hi1 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).mul(s);
-            int j = xOff + 16 * g;
-            c0 = dot4(lo0, lo1, hi0, hi1, xe, xo, j, c0);
-            c1 = dot4(lo0, lo1, hi0, hi1, xe, xo, j + half, c1);
-            c2 = dot4(lo0, lo1, hi0, hi1, xe, xo, j + 2 * half, c2);
-            c3 = dot4(lo0, lo1, hi0, hi1, xe, xo, j + 3 * half, c3);
+        int g = 0;
+        for (; g + 2 <= nb; g += 2) {
+            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
+            int j = xOff + 32 * g;
+            FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
+            for (int k = 0; k < 8; k++) {
+                FloatVector f = code(w, k);
+                int jk = j + 8 * k;
+                t0 = f.fma(FloatVector.fromArray(F, x8, jk), t0);
+                t1 = f.fma(FloatVector.fromArray(F, x8, jk + cols), t1);
+                t2 = f.fma(FloatVector.fromArray(F, x8, jk + 2 * cols), t2);
+                t3 = f.fma(FloatVector.fromArray(F, x8, jk + 3 * cols), t3);
+            }
+            FloatVector sc = pairScale(scales, sOff, g);
+            c0 = t0.fma(sc, c0);
+            c1 = t1.fma(sc, c1);
+            c2 = t2.fma(sc, c2);
+            c3 = t3.fma(sc, c3);
         }
-        out[outIdx] = c0.reduceLanes(VectorOperators.ADD);
-        out[outIdx + rows] = c1.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 2 * rows] = c2.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 3 * rows] = c3.reduceLanes(VectorOperators.ADD);
+        float[] sums = {c0.reduceLanes(VectorOperators.ADD), c1.reduceLanes(VectorOperators.ADD),
+                c2.reduceLanes(VectorOperators.ADD), c3.reduceLanes(VectorOperators.ADD)};
+        for (int u = 0; u < 4; u++) {
+            if (g < nb) {
+                sums[u] += lastBlock(blocks, bOff, scales, sOff, g, x8, xOff + u * cols);
+            }
+            out[outIdx + u * rows] = sums[u];
+        }
     }
 
-    private static FloatVector dot4(FloatVector lo0, FloatVector lo1, FloatVector hi0, FloatVector hi1,
-            float[] xe, float[] xo, int j, FloatVector acc) {
-        acc = lo0.fma(FloatVector.fromArray(F, xe, j), acc);
-        acc = lo1.fma(FloatVector.fromArray(F, xe, j + L), acc);
-        acc = hi0.fma(FloatVector.fromArray(F, xo, j), acc);
-        return hi1.fma(FloatVector.fromArray(F, xo, j + L), acc);
+    /** An odd last block (its 32 inputs are not interleaved): scalar. */
+    private static float lastBlock(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int g,
+            float[] x8, int xOff) {
+        float s = 0;
+        for (int j = 0; j < Mxfp4.BYTES_PER_BLOCK; j++) {
+            int b = blocks.get(ValueLayout.JAVA_BYTE, bOff + 16L * g + j) & 0xFF;
+            s += Mxfp4.low(b) * x8[xOff + 32 * g + 2 * j] + Mxfp4.high(b) * x8[xOff + 32 * g + 2 * j + 1];
+        }
+        return s * SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF];
     }
 
     // ---- small vector ops ---------------------------------------------------------------------------
@@ -332,5 +380,63 @@ public final class VectorKernels implements CpuKernels {
         for (; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
         }
+    }
+
+    // ---- calibration ------------------------------------------------------------------------------
+
+    @Override
+    public double streamReadGBs(long bytes, int repeats) {
+        long chunk = 4L << 20;
+        long n = Math.max(1, bytes / chunk);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(n * chunk, 64);
+            seg.fill((byte) 0x3F);
+            double best = 0;
+            float[] sink = new float[(int) n];
+            for (int rep = 0; rep < repeats; rep++) {
+                long t0 = System.nanoTime();
+                parallel.forRange((int) n, 1, (from, to) -> {
+                    for (int c = from; c < to; c++) {
+                        long base = c * chunk;
+                        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                        for (long off = 0; off < chunk; off += 4L * 4 * L) {
+                            a0 = a0.add(FloatVector.fromMemorySegment(F, seg, base + off, LE));
+                            a1 = a1.add(FloatVector.fromMemorySegment(F, seg, base + off + 4L * L, LE));
+                            a2 = a2.add(FloatVector.fromMemorySegment(F, seg, base + off + 8L * L, LE));
+                            a3 = a3.add(FloatVector.fromMemorySegment(F, seg, base + off + 12L * L, LE));
+                        }
+                        sink[c] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+                    }
+                });
+                best = Math.max(best, (double) n * chunk / (System.nanoTime() - t0));
+            }
+            return best;
+        }
+    }
+
+    @Override
+    public double fmaGflops(long millis) {
+        int threads = parallel.threads();
+        long iters = 1 << 16;
+        float[] sink = new float[threads];
+        double best = 0;
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        do {
+            long t0 = System.nanoTime();
+            parallel.forRange(threads, 1, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    FloatVector b = FloatVector.broadcast(F, 0.999f), c = FloatVector.broadcast(F, 1e-3f);
+                    FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
+                    for (long i = 0; i < iters; i++) {
+                        a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c); a4 = a4.fma(b, c);
+                        a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c); a8 = a8.fma(b, c); a9 = a9.fma(b, c);
+                    }
+                    sink[t] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
+                            .reduceLanes(VectorOperators.ADD);
+                }
+            });
+            best = Math.max(best, threads * iters * 10.0 * L * 2 / (System.nanoTime() - t0));
+        } while (System.nanoTime() < deadline);
+        return best;
     }
 }

@@ -1,0 +1,94 @@
+package io.ossserve.cli;
+
+import io.ossserve.engine.EngineBenchmark;
+import io.ossserve.engine.cpu.CpuBackend;
+import io.ossserve.engine.cpu.CpuBackends;
+import io.ossserve.engine.cpu.CpuKernels;
+import io.ossserve.engine.cpu.Parallel;
+import io.ossserve.model.Checkpoint;
+import io.ossserve.model.Presets;
+import io.ossserve.model.RandomCheckpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Engine speed: prefill and decode tok/s, bytes of weights per token, effective GB/s against the
+ * machine's streaming-read bandwidth, prefill GFLOP/s against its FMA peak (both measured here).
+ */
+@Command(name = "engine", description = "Measure prefill and decode speed of the engine against this machine's own floors.")
+final class BenchEngineCommand implements Callable<Integer> {
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--model", description = "Checkpoint directory.")
+        Path model;
+
+        @Option(names = "--preset", description = "tiny | small | 20b | 120b: a random checkpoint (written once under --data-dir).")
+        String preset;
+    }
+
+    @Option(names = "--data-dir", description = "Where preset checkpoints are cached (default ./data).")
+    Path dataDir = Path.of("data");
+
+    @Option(names = "--batch", description = "Sequences decoded together (default 1).")
+    int batch = 1;
+
+    @Option(names = "--prompt-len", description = "Prefill length (default 512).")
+    int promptLength = 512;
+
+    @Option(names = "--gen-len", description = "Decode steps (default 32).")
+    int genLength = 32;
+
+    @Option(names = "--repeats", description = "Timed runs; the median is reported (default 3).")
+    int repeats = 3;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1 || promptLength < 1 || genLength < 1 || repeats < 1) {
+            throw new IllegalArgumentException("--batch, --prompt-len, --gen-len and --repeats must be >= 1");
+        }
+        Path dir = source.model;
+        if (dir == null) {
+            dir = dataDir.resolve("models").resolve(source.preset + "-seed0");
+            if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                System.err.printf("writing random %s checkpoint to %s (once) ...%n", source.preset, dir);
+                RandomCheckpoint.write(Presets.get(source.preset), 0, dir, RandomCheckpoint.Layouts.HF);
+            }
+        }
+        try (Checkpoint ck = Checkpoint.open(dir); CpuBackend backend = engine.create(ck.weights())) {
+            long bytesPerToken = ck.weights().bytesPerToken();
+            System.err.println("calibrating: streaming read and FMA peak ...");
+            double readGBs, peakGflops;
+            try (Parallel p = new Parallel(engine.threads <= 0 ? Runtime.getRuntime().availableProcessors() : engine.threads)) {
+                CpuKernels k = CpuBackends.kernels(engine.kernels, p);
+                readGBs = k.streamReadGBs(1L << 30, 5);
+                peakGflops = k.fmaGflops(1500);
+            }
+            EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,
+                    msg -> System.err.println("  " + msg));
+            double effGBs = bytesPerToken * (r.decodeTokPerS() / batch) / 1e9;
+            double prefillGflops = r.prefillFlopsPerToken() * r.prefillTokPerS() / 1e9;
+            System.out.printf("model               %s (%s)%n", dir, backend.description());
+            System.out.printf("machine             %d cores; streaming read %.2f GB/s; FMA peak %.1f GFLOP/s%n",
+                    Runtime.getRuntime().availableProcessors(), readGBs, peakGflops);
+            System.out.printf("prefill             %d tokens: %.1f tok/s, %.2f s, %.1f GFLOP/s = %.1f%% of FMA peak%n",
+                    promptLength, r.prefillTokPerS(), r.prefillSeconds(), prefillGflops, 100 * prefillGflops / peakGflops);
+            System.out.printf("decode              batch %d, %d steps: %.2f tok/s, %.2f ms/step%n",
+                    batch, genLength, r.decodeTokPerS(), r.msPerStep());
+            System.out.printf("weights per token   %,d bytes (batch 1)%n", bytesPerToken);
+            System.out.printf("effective read      %.2f GB/s = %.1f%% of streaming read%s%n", effGBs, 100 * effGBs / readGBs,
+                    batch > 1 ? " (per step; experts of other sequences not counted)" : "");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package io.ossserve.engine;
+
+import io.ossserve.model.GptOssConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Measures a backend the way the community does: prefill tok/s at a fixed prompt length, decode tok/s at
+ * a batch size, after a warm-up, median of repeated runs. Random prompt tokens (timing does not depend
+ * on values, but routing does, so tokens vary).
+ */
+public final class EngineBenchmark {
+    private EngineBenchmark() {}
+
+    public record Result(int batch, int promptLength, int genLength, double prefillSeconds, double decodeSeconds,
+            double prefillTokPerS, double decodeTokPerS, double msPerStep, double prefillFlopsPerToken) {}
+
+    /** Multiply-add work of one prompt token at position {@code pos} (2 flops each), lm_head excluded. */
+    public static double flopsPerToken(GptOssConfig c, int pos) {
+        double h = c.hiddenSize(), q = c.qWidth(), kv = c.kvWidth();
+        double perLayer = h * q + 2 * h * kv + q * h + c.numExperts() * h
+                + c.expertsPerToken() * (2.0 * c.intermediateSize() * h + h * c.intermediateSize());
+        double total = 0;
+        for (int l = 0; l < c.numLayers(); l++) {
+            int keys = c.isSliding(l) ? Math.min(pos + 1, c.slidingWindow()) : pos + 1;
+            total += perLayer + 2.0 * keys * q;        // scores and P·V
+        }
+        return 2 * total;
+    }
+
+    public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
+            Consumer<String> progress) {
+        GptOssConfig c = b.config();
+        Random random = new Random(seed);
+        // warm-up: JIT the kernels on both paths
+        progress.accept("warm-up");
+        timePrefill(b, tokens(random, Math.min(promptLength, 64)));
+        timeDecode(b, 1, Math.min(promptLength, 16), 4, random);
+        List<Double> prefill = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            progress.accept("prefill " + (r + 1) + "/" + repeats + " (" + promptLength + " tokens)");
+            prefill.add(timePrefill(b, tokens(random, promptLength)));
+        }
+        List<Double> decode = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            progress.accept("decode " + (r + 1) + "/" + repeats + " (batch " + batch + ", " + genLength + " steps)");
+            decode.add(timeDecode(b, batch, Math.min(promptLength, 128), genLength, random));
+        }
+        double p = median(prefill), d = median(decode);
+        double flops = 0;
+        for (int pos = 0; pos < promptLength; pos++) {
+            flops += flopsPerToken(c, pos);
+        }
+        flops += 2.0 * c.vocabSize() * c.hiddenSize();   // lm_head for the last prompt token
+        return new Result(batch, promptLength, genLength, p, d, promptLength / p, batch * genLength / d,
+                d / genLength * 1e3, flops / promptLength);
+    }
+
+    private static int[] tokens(Random random, int n) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = random.nextInt(200_000);
+        }
+        return t;
+    }
+
+    private static double timePrefill(StepBackend b, int[] prompt) {
+        try (KvCache cache = b.newCache(prompt.length)) {
+            long t0 = System.nanoTime();
+            b.step(List.of(new StepChunk(cache, prompt, StepChunk.Logits.LAST)), (ci, j, l) -> { });
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /** Prefills {@code batch} sequences, then times {@code steps} decode steps of all of them together. */
+    private static double timeDecode(StepBackend b, int batch, int promptLength, int steps, Random random) {
+        List<KvCache> caches = new ArrayList<>();
+        try {
+            int[][] next = new int[batch][1];
+            for (int s = 0; s < batch; s++) {
+                KvCache cache = b.newCache(promptLength + steps);
+                caches.add(cache);
+                int seq = s;
+                b.step(List.of(new StepChunk(cache, tokens(random, promptLength), StepChunk.Logits.LAST)),
+                        (ci, j, l) -> next[seq][0] = argmax(l));
+            }
+            long t0 = System.nanoTime();
+            for (int step = 0; step < steps; step++) {
+                List<StepChunk> chunks = new ArrayList<>(batch);
+                for (int s = 0; s < batch; s++) {
+                    chunks.add(new StepChunk(caches.get(s), next[s].clone(), StepChunk.Logits.LAST));
+                }
+                b.step(chunks, (ci, j, l) -> next[ci][0] = argmax(l));
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
+
+    private static int argmax(float[] l) {
+        int best = 0;
+        for (int i = 1; i < l.length; i++) {
+            if (l[i] > l[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,135 @@
+package io.ossserve.engine.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ossserve.model.Bf16;
+import io.ossserve.model.DType;
+import io.ossserve.model.Matrix;
+import io.ossserve.model.Mxfp4Experts;
+import io.ossserve.model.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Vector API kernels against the scalar reference on random inputs (tolerance: 2e-5 relative to the row norm). */
+class VectorKernelsTest {
+
+    static final Parallel PARALLEL = new Parallel(2);
+    static final CpuKernels REF = new ScalarKernels(new Parallel(1));
+    static final CpuKernels FAST = CpuBackends.kernels(CpuBackends.Kernels.VECTOR, PARALLEL);
+
+    @AfterAll
+    static void close() {
+        PARALLEL.close();
+    }
+
+    static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    static Matrix randomMatrix(Random r, DType dtype, int rows, int cols) {
+        MemorySegment seg = Arena.ofAuto().allocate((long) rows * cols * dtype.byteSize());
+        for (long i = 0; i < (long) rows * cols; i++) {
+            float v = (float) r.nextGaussian();
+            if (dtype == DType.BF16) {
+                seg.set(Tensor.SHORT_LE, 2 * i, Bf16.fromFloat(v));
+            } else {
+                seg.set(Tensor.FLOAT_LE, 4 * i, v);
+            }
+        }
+        return new Matrix("random", dtype, rows, cols, seg);
+    }
+
+    static Mxfp4Experts randomExperts(Random r, int experts, int rows, int cols) {
+        int nb = cols / 32;
+        MemorySegment blocks = Arena.ofAuto().allocate((long) experts * rows * nb * 16);
+        MemorySegment scales = Arena.ofAuto().allocate((long) experts * rows * nb);
+        for (long i = 0; i < blocks.byteSize(); i++) {
+            blocks.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(256));
+        }
+        for (long i = 0; i < scales.byteSize(); i++) {
+            scales.set(ValueLayout.JAVA_BYTE, i, (byte) (118 + r.nextInt(12)));
+        }
+        return new Mxfp4Experts("random", experts, rows, cols, blocks, scales);
+    }
+
+    static void assertClose(float[] got, float[] want, int rows, int tokens, float[] x, int cols) {
+        for (int t = 0; t < tokens; t++) {
+            double xn = 0;
+            for (int k = 0; k < cols; k++) {
+                xn += x[t * cols + k] * x[t * cols + k];
+            }
+            for (int r = 0; r < rows; r++) {
+                double tol = 2e-5 * Math.sqrt(xn) * 8 + 1e-6;
+                assertThat((double) got[t * rows + r]).as("token %d row %d", t, r).isCloseTo(want[t * rows + r],
+                        org.assertj.core.data.Offset.offset(tol));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"BF16,37,64,1", "BF16,64,2880,1", "BF16,13,40,3", "BF16,9,96,4", "BF16,21,128,9", "F32,11,72,2", "F32,5,64,5"})
+    void denseMatmulMatchesReference(DType dtype, int rows, int cols, int tokens) {
+        Random r = new Random(rows * 31L + cols + tokens);
+        Matrix w = randomMatrix(r, dtype, rows, cols);
+        float[] x = random(r, tokens * cols);
+        float[] got = new float[tokens * rows], want = new float[tokens * rows];
+        FAST.matmul(w, x, tokens, got);
+        REF.matmul(w, x, tokens, want);
+        assertClose(got, want, rows, tokens, x, cols);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"3,40,64,1", "2,33,96,1", "4,64,2880,1", "2,17,128,4", "3,19,96,7", "2,8,64,13"})
+    void mxfp4MatmulMatchesReference(int experts, int rows, int cols, int tokens) {
+        Random r = new Random(experts * 131L + rows + cols + tokens);
+        Mxfp4Experts w = randomExperts(r, experts, rows, cols);
+        float[] x = random(r, tokens * cols);
+        for (int e = 0; e < experts; e++) {
+            float[] got = new float[tokens * rows], want = new float[tokens * rows];
+            FAST.matmulMxfp4(w, e, x, tokens, got);
+            REF.matmulMxfp4(w, e, x, tokens, want);
+            assertClose(got, want, rows, tokens, x, cols);
+        }
+    }
+
+    @Test
+    void dotAndAxpyMatchReference() {
+        Random r = new Random(5);
+        float[] a = random(r, 77), b = random(r, 77);
+        assertThat(FAST.dot(a, 3, b, 5, 70)).isCloseTo(REF.dot(a, 3, b, 5, 70), org.assertj.core.data.Offset.offset(1e-4f));
+        float[] y1 = random(r, 77), y2 = y1.clone();
+        FAST.axpy(0.37f, a, 2, y1, 1, 67);
+        REF.axpy(0.37f, a, 2, y2, 1, 67);
+        for (int i = 0; i < y1.length; i++) {
+            assertThat(y1[i]).isCloseTo(y2[i], org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
+    void parallelRethrowsFailuresAndKeepsWorking() {
+        try (Parallel p = new Parallel(2)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.forRange(100, 1, (from, to) -> {
+                if (from > 0) {
+                    throw new IllegalStateException("boom");
+                }
+            })).hasMessage("boom");
+            int[] hits = new int[1000];
+            p.forRange(1000, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits[i]++;
+                }
+            });
+            assertThat(hits).containsOnly(1);
+        }
+    }
+}
