@@ -156,7 +156,7 @@ Refuse secret-looking keys anywhere in a settings tree. Called with (list <path>
 {{- $tree := index . 1 }}
 {{- range $k, $v := $tree }}
 {{- $p := printf "%s.%s" $path $k }}
-{{- if regexMatch "(?i)(password|passwd|secret|token|credential|admin-?key|api-?key|private-?key)" $k }}
+{{- if regexMatch "(?i)(^|[-_.])(password|passwd|secret|token|credentials?|admin-?key|api-?key|private-?key)$" $k }}
 {{- fail (printf "%s looks like a secret value; reference an existing Secret instead (secrets.* or extraEnv valueFrom.secretKeyRef)" $p) }}
 {{- end }}
 {{- if kindIs "map" $v }}
@@ -169,7 +169,7 @@ Refuse secret-looking keys anywhere in a settings tree. Called with (list <path>
 {{- define "oss-serve.validate" -}}
 {{- include "oss-serve.refuseSecrets" (list "config" .Values.config) }}
 {{- range .Values.extraEnv }}
-{{- if and (hasKey . "value") (regexMatch "(?i)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|ADMIN_?KEY|API_?KEY|PRIVATE_?KEY)" .name) }}
+{{- if and (hasKey . "value") (regexMatch "(?i)(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|ADMIN_?KEY|API_?KEY|PRIVATE_?KEY)$" .name) }}
 {{- fail (printf "extraEnv %s carries a literal value that looks like a secret; use valueFrom.secretKeyRef" .name) }}
 {{- end }}
 {{- end }}
