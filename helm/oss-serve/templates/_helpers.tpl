@@ -83,10 +83,6 @@ server:
 spring:
   lifecycle:
     timeout-per-shutdown-phase: {{ printf "%ds" (max 10 (sub (int .Values.terminationGracePeriodSeconds) (add (int .Values.preStopSleepSeconds) 15))) }}
-  {{- with .Values.springProfiles }}
-  profiles:
-    active: {{ join "," . | quote }}
-  {{- end }}
   {{- if .Values.database.url }}
   datasource:
     url: {{ .Values.database.url | quote }}

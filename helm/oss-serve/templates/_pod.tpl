@@ -54,6 +54,10 @@ spec:
           value: /tmp
         - name: CUDA_CACHE_PATH
           value: /tmp/cuda-cache
+        {{- with .Values.springProfiles }}
+        - name: SPRING_PROFILES_ACTIVE
+          value: {{ join "," . | quote }}
+        {{- end }}
         - name: POD_NAME
           valueFrom:
             fieldRef:

@@ -224,7 +224,7 @@ class HelmChartRenderTest {
         assertThat(Y.str(settings, "spring.data.redis.host")).isEqualTo("oss-serve-redis-master");
         assertThat(Y.str(settings, "oss-serve.model.path")).isEqualTo("/models/gpt-oss-120b");
         assertThat(Y.str(settings, "oss-serve.engine.backend")).isEqualTo("cuda");
-        assertThat(Y.str(settings, "spring.profiles.active")).isEqualTo("production");
+        assertThat(envNamed(c, "SPRING_PROFILES_ACTIVE")).containsEntry("value", "production");
 
         assertThat(Y.list(r.one("ServiceMonitor"), "spec.endpoints")).singleElement().satisfies(e ->
             assertThat(Y.str(e, "authorization.credentials.name")).isEqualTo("oss-serve-metrics"));
