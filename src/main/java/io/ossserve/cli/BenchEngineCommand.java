@@ -49,6 +49,9 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "Timed runs; the median is reported (default 3).")
     int repeats = 3;
 
+    @Option(names = "--calibration-mb", description = "Size of the streaming-read calibration buffer (default 1024 MB; larger than the caches).")
+    int calibrationMb = 1024;
+
     @Mixin
     EngineOptions engine;
 
@@ -71,7 +74,7 @@ final class BenchEngineCommand implements Callable<Integer> {
             double readGBs, peakGflops;
             try (Parallel p = new Parallel(engine.threads <= 0 ? Runtime.getRuntime().availableProcessors() : engine.threads)) {
                 CpuKernels k = CpuBackends.kernels(engine.kernels, p);
-                readGBs = k.streamReadGBs(1L << 30, 5);
+                readGBs = k.streamReadGBs((long) calibrationMb << 20, 5);
                 peakGflops = k.fmaGflops(1500);
             }
             EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,
