@@ -2,7 +2,8 @@ package io.ossserve.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ossserve.security.testapp.GovernanceTestApp;
+import io.ossserve.security.testapp.GovernanceContext;
+import io.ossserve.security.testapp.TestJwks;
 import io.ossserve.security.testapp.Http;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,53 +11,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Authentication and authorization over real HTTP (embedded H2; no external services). */
-@SpringBootTest(classes = GovernanceTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SecurityTest {
-    static final Path DATA_DIR;
-    static final TestJwks JWKS = new TestJwks();
+class SecurityTest extends GovernanceContext {
+    static final Path DATA_DIR = GovernanceContext.DATA_DIR;
+    static final TestJwks JWKS = TestJwks.SHARED;
 
-    static {
-        try {
-            DATA_DIR = Files.createTempDirectory("oss-sec-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        r.add("oss-serve.data-dir", DATA_DIR::toString);
-        r.add("spring.datasource.url", () -> "jdbc:h2:mem:sec" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        r.add("oss-serve.security.jwt.enabled", () -> "true");
-        r.add("oss-serve.security.jwt.issuer", () -> TestJwks.ISSUER);
-        r.add("oss-serve.security.jwt.jwk-set-uri", JWKS::jwkSetUri);
-        r.add("oss-serve.security.jwt.audiences", () -> TestJwks.AUDIENCE);
-        r.add("oss-serve.security.auth-failures.max-failures", () -> "0");
-        r.add("oss-serve.audit.spool-dir", () -> DATA_DIR.resolve("spool").toString());
-    }
-
-    @AfterAll
-    static void stopJwks() {
-        JWKS.close();
-    }
-
-    @LocalServerPort
-    int port;
     @Autowired
     ApplicationContext context;
     Http http;

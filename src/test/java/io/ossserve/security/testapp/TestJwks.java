@@ -1,4 +1,4 @@
-package io.ossserve.security;
+package io.ossserve.security.testapp;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -20,15 +20,18 @@ import java.util.Date;
 import java.util.List;
 
 /** A loopback JWK-set server and a token minter for the JWT tests. */
-final class TestJwks implements AutoCloseable {
-    static final String ISSUER = "https://issuer.test/";
-    static final String AUDIENCE = "oss-serve";
+public final class TestJwks implements AutoCloseable {
+    /** One server for the whole test JVM (the shared application context points at it). */
+    public static final TestJwks SHARED = new TestJwks();
+
+    public static final String ISSUER = "https://issuer.test/";
+    public static final String AUDIENCE = "oss-serve";
 
     private final RSAKey key;
     private final RSAKey otherKey;
     private final HttpServer server;
 
-    TestJwks() {
+    private TestJwks() {
         try {
             key = new RSAKeyGenerator(2048).keyID("k1").generate();
             otherKey = new RSAKeyGenerator(2048).keyID("k1").generate();
@@ -48,19 +51,19 @@ final class TestJwks implements AutoCloseable {
         }
     }
 
-    String jwkSetUri() {
+    public String jwkSetUri() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
     }
 
-    String token(String issuer, String audience, String tenant, long expiresInSeconds, List<String> roles) {
+    public String token(String issuer, String audience, String tenant, long expiresInSeconds, List<String> roles) {
         return sign(claims(issuer, audience, tenant, expiresInSeconds, roles), key);
     }
 
-    String tokenSignedByOtherKey(String tenant) {
+    public String tokenSignedByOtherKey(String tenant) {
         return sign(claims(ISSUER, AUDIENCE, tenant, 300, List.of()), otherKey);
     }
 
-    String unsignedToken(String tenant) {
+    public String unsignedToken(String tenant) {
         return new PlainJWT(claims(ISSUER, AUDIENCE, tenant, 300, List.of())).serialize();
     }
 
