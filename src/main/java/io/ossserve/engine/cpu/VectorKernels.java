@@ -234,6 +234,10 @@ public final class VectorKernels implements CpuKernels {
             interleave8(x, t * cols, cols, x8, t * cols);
         }
         MemorySegment blocks = w.blocks(), scales = w.scales();
+        if (tokens >= TILED_MIN_TOKENS && nb % 2 == 0) {
+            parallel.forRange(rows, 4, (r0, r1) -> mxfp4Tiled(w, expert, x8, tokens, out, r0, r1));
+            return;
+        }
         parallel.forRange(rows, grain(Mxfp4.rowBytes(cols) * Math.max(1, tokens / 4)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 long bOff = w.blockOffset(expert, r);
@@ -341,6 +345,89 @@ public final class VectorKernels implements CpuKernels {
             }
             out[outIdx + u * rows] = sums[u];
         }
+    }
+
+    /** From this many tokens on, rows are dequantised once into a small float tile and multiplied densely. */
+    static final int TILED_MIN_TOKENS = 8;
+
+    /**
+     * Prefill path: two rows at a time are decoded (scales applied) into a float tile in the interleaved
+     * input layout, then multiplied with all tokens by 2×4 register tiles of plain FMAs.
+     */
+    private static void mxfp4Tiled(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
+        int cols = w.cols(), nb = w.blocksPerRow(), rows = w.rows();
+        float[] tile = new float[2 * cols];
+        for (int r = r0; r < r1; r += 2) {
+            int nr = Math.min(2, r1 - r);
+            for (int i = 0; i < nr; i++) {
+                dequantRow(w.blocks(), w.blockOffset(expert, r + i), w.scales(), w.scaleOffset(expert, r + i), nb, tile, i * cols);
+            }
+            int t = 0;
+            if (nr == 2) {
+                for (; t + 4 <= tokens; t += 4) {
+                    f32Tile2x4(tile, cols, x8, t * cols, out, t * rows + r, rows);
+                }
+            }
+            for (; t < tokens; t++) {
+                for (int i = 0; i < nr; i++) {
+                    out[t * rows + r + i] = f32Dot(tile, i * cols, x8, t * cols, cols);
+                }
+            }
+        }
+    }
+
+    private static void dequantRow(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb, float[] dst, int off) {
+        for (int g = 0; g < nb; g += 2) {
+            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
+            FloatVector sc = pairScale(scales, sOff, g);
+            int j = off + 32 * g;
+            for (int k = 0; k < 8; k++) {
+                code(w, k).mul(sc).intoArray(dst, j + 8 * k);
+            }
+        }
+    }
+
+    private static float f32Dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        int k = 0;
+        for (; k + 2 * L <= n; k += 2 * L) {
+            c0 = FloatVector.fromArray(F, a, ao + k).fma(FloatVector.fromArray(F, b, bo + k), c0);
+            c1 = FloatVector.fromArray(F, a, ao + k + L).fma(FloatVector.fromArray(F, b, bo + k + L), c1);
+        }
+        float s = c0.add(c1).reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            s += a[ao + k] * b[bo + k];
+        }
+        return s;
+    }
+
+    /** Two weight rows (tile) against four token rows (x8), n = cols, a multiple of 64 here. */
+    private static void f32Tile2x4(float[] tile, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
+        for (int k = 0; k < n; k += L) {
+            FloatVector w0 = FloatVector.fromArray(F, tile, k), w1 = FloatVector.fromArray(F, tile, n + k);
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + k);
+            c00 = w0.fma(x0, c00);
+            c10 = w1.fma(x0, c10);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOff + n + k);
+            c01 = w0.fma(x1, c01);
+            c11 = w1.fma(x1, c11);
+            FloatVector x2 = FloatVector.fromArray(F, x, xOff + 2 * n + k);
+            c02 = w0.fma(x2, c02);
+            c12 = w1.fma(x2, c12);
+            FloatVector x3 = FloatVector.fromArray(F, x, xOff + 3 * n + k);
+            c03 = w0.fma(x3, c03);
+            c13 = w1.fma(x3, c13);
+        }
+        out[outIdx] = c00.reduceLanes(VectorOperators.ADD);
+        out[outIdx + rows] = c01.reduceLanes(VectorOperators.ADD);
+        out[outIdx + 2 * rows] = c02.reduceLanes(VectorOperators.ADD);
+        out[outIdx + 3 * rows] = c03.reduceLanes(VectorOperators.ADD);
+        out[outIdx + 1] = c10.reduceLanes(VectorOperators.ADD);
+        out[outIdx + rows + 1] = c11.reduceLanes(VectorOperators.ADD);
+        out[outIdx + 2 * rows + 1] = c12.reduceLanes(VectorOperators.ADD);
+        out[outIdx + 3 * rows + 1] = c13.reduceLanes(VectorOperators.ADD);
     }
 
     /** An odd last block (its 32 inputs are not interleaved): scalar. */
