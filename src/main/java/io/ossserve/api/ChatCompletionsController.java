@@ -57,7 +57,7 @@ class ChatCompletionsController {
         String requestId = RequestIds.of(request);
         response.setHeader("x-request-id", requestId);
         ChatCommand cmd = new ChatCommand(prompt, s.maxTokens(), s.temperature(), s.topP(), s.topK(), s.seed(), s.stop(),
-                s.n(), s.logprobs(), s.topLogprobs(), s.user(), RequestIds.tenant(request), s.stream(), requestId,
+                s.n(), s.logprobs(), s.topLogprobs(), s.ignoreEos(), s.user(), RequestIds.tenant(request), s.stream(), requestId,
                 "/v1/chat/completions");
         ChatRun run = chat.start(cmd);
         String id = "chatcmpl-" + RequestIds.random(24);

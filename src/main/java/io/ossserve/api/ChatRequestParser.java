@@ -24,7 +24,8 @@ final class ChatRequestParser {
 
     /** The sampling and output fields common to chat and completions. */
     record Sampling(Integer maxTokens, double temperature, double topP, int topK, Long seed, List<String> stop, int n,
-                    boolean logprobs, int topLogprobs, boolean stream, boolean includeUsage, String user) {}
+                    boolean logprobs, int topLogprobs, boolean ignoreEos, boolean stream, boolean includeUsage,
+                    String user) {}
 
     static JsonNode object(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -259,7 +260,7 @@ final class ChatRequestParser {
             includeUsage = optionalBoolean(so, "include_usage", false);
         }
         return new Sampling(maxTokens, temperature, topP, topK == null || topK < 0 ? 0 : topK, seed, stop,
-                n == null ? 1 : n, logprobs, top == null ? 0 : top, stream, includeUsage, optionalString(body, "user"));
+                n == null ? 1 : n, logprobs, top == null ? 0 : top, optionalBoolean(body, "ignore_eos", false), stream, includeUsage, optionalString(body, "user"));
     }
 
     private static List<String> stop(JsonNode s, int maxStops) {

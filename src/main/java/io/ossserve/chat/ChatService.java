@@ -132,7 +132,7 @@ public class ChatService {
                 SamplingParams sampling = new SamplingParams(cmd.temperature(), cmd.topP(), cmd.topK(), seed,
                         cmd.logprobs() ? cmd.topLogprobs() : 0);
                 GenerateRequest req = new GenerateRequest(cmd.requestId() + (cmd.n() > 1 ? "-" + i : ""), prompt, sampling,
-                        maxTokens, harmony ? STOP_TOKENS : Set.of(SpecialTokens.ENDOFTEXT, SpecialTokens.RETURN),
+                        maxTokens, cmd.ignoreEos() ? Set.of() : harmony ? STOP_TOKENS : Set.of(SpecialTokens.ENDOFTEXT, SpecialTokens.RETURN),
                         constraint, cmd.tenant() == null ? "anonymous" : "tenant:" + cmd.tenant(), cmd.logprobs());
                 handles.add(engine.submit(req, run.sink(i)));
             }
