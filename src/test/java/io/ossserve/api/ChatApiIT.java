@@ -247,9 +247,13 @@ class ChatApiIT extends ScriptedServer {
     @Test
     void overloadAnswers503WithRetryAfter() throws Exception {
         engine.overloaded = true;
-        HttpResponse<String> r = post("/v1/chat/completions", chat("", "Hi"));
-        assertError(r, 503, null, "server_overloaded");
-        assertThat(r.headers().firstValue("retry-after")).hasValue("3");
+        try {
+            HttpResponse<String> r = post("/v1/chat/completions", chat("", "Hi"));
+            assertError(r, 503, null, "server_overloaded");
+            assertThat(r.headers().firstValue("retry-after")).hasValue("3");
+        } finally {
+            engine.overloaded = false;
+        }
     }
 
     @Test
