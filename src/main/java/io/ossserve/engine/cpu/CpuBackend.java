@@ -111,8 +111,9 @@ public final class CpuBackend implements StepBackend {
                 rope.apply(q, i * qw, c.numHeads(), ropeTable, i * hd);
                 rope.apply(k, i * kvw, c.numKvHeads(), ropeTable, i * hd);
                 CpuKvCache cache = (CpuKvCache) chunks.get(chunkOf[i]).cache();
-                System.arraycopy(k, i * kvw, cache.keys[lw.index()], pos[i] * kvw, kvw);
-                System.arraycopy(v, i * kvw, cache.values[lw.index()], pos[i] * kvw, kvw);
+                int at = cache.offset(pos[i]);
+                System.arraycopy(k, i * kvw, cache.keys[lw.index()], at, kvw);
+                System.arraycopy(v, i * kvw, cache.values[lw.index()], at, kvw);
             }
             attention(lw, chunks, chunkOf, pos, q, rows, attn);
             kernels.matmul(lw.o(), attn, rows, o);
@@ -170,7 +171,7 @@ public final class CpuBackend implements StepBackend {
      * key j is visible from position p iff j ≤ p and (full layer or j > p − window).
      */
     private void attention(LayerWeights lw, List<StepChunk> chunks, int[] chunkOf, int[] pos, float[] q, int rows, float[] out) {
-        int heads = c.numHeads(), hd = c.headDim(), qw = c.qWidth(), kvw = c.kvWidth(), group = c.headsPerKvHead();
+        int heads = c.numHeads(), hd = c.headDim(), qw = c.qWidth(), group = c.headsPerKvHead();
         int layer = lw.index();
         float scale = (float) (1.0 / Math.sqrt(hd));
         boolean sliding = lw.sliding();
@@ -190,7 +191,7 @@ public final class CpuBackend implements StepBackend {
                 float sink = lw.sinks()[head];
                 float max = sink;
                 for (int j = 0; j < n; j++) {
-                    float s = kernels.dot(q, i * qw + head * hd, keys, (start + j) * kvw + g * hd, hd) * scale;
+                    float s = kernels.dot(q, i * qw + head * hd, keys, cache.offset(start + j) + g * hd, hd) * scale;
                     scores[j] = s;
                     max = Math.max(max, s);
                 }
@@ -204,7 +205,7 @@ public final class CpuBackend implements StepBackend {
                 java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
                 float inv = 1f / denom;
                 for (int j = 0; j < n; j++) {
-                    kernels.axpy(scores[j] * inv, values, (start + j) * kvw + g * hd, out, outOff, hd);
+                    kernels.axpy(scores[j] * inv, values, cache.offset(start + j) + g * hd, out, outOff, hd);
                 }
             }
         });
