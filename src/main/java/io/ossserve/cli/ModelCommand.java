@@ -45,7 +45,15 @@ final class ModelCommand {
             };
             long t0 = System.nanoTime();
             System.err.printf("writing random %s checkpoint (seed %d) to %s ...%n", preset, seed, out);
-            long bytes = RandomCheckpoint.write(c, seed, out, l);
+            long expected = RandomCheckpoint.dataBytes(c, l);
+            int[] lastDecile = {0};
+            long bytes = RandomCheckpoint.write(c, seed, out, l, done -> {
+                int decile = (int) (10 * done / Math.max(1, expected));
+                if (decile > lastDecile[0] && expected > (256L << 20)) {
+                    lastDecile[0] = decile;
+                    System.err.printf("  %d%% (%.1f GB)%n", 10 * decile, done / 1e9);
+                }
+            });
             System.out.printf("wrote %s (%.1f MB) in %.2f s%n", out, bytes / 1e6, (System.nanoTime() - t0) / 1e9);
             return 0;
         }

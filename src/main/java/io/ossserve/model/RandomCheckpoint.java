@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.LongStream;
 
 /**
@@ -30,21 +32,39 @@ public final class RandomCheckpoint {
 
     /** Writes the checkpoint into {@code out} (created if absent); returns the total bytes written. */
     public static long write(GptOssConfig c, long seed, Path out, Layouts layouts) throws IOException {
+        return write(c, seed, out, layouts, bytes -> { });
+    }
+
+    /** Same, reporting the bytes of tensor data written so far after each tensor. */
+    public static long write(GptOssConfig c, long seed, Path out, Layouts layouts, LongConsumer progress)
+            throws IOException {
         Files.createDirectories(out);
+        AtomicLong done = new AtomicLong();
+        LongConsumer perTensor = bytes -> progress.accept(done.addAndGet(bytes));
+        return writeLayouts(c, seed, out, layouts, perTensor);
+    }
+
+    /** Total tensor bytes {@link #write} will produce for these layouts. */
+    public static long dataBytes(GptOssConfig c, Layouts layouts) {
+        long hf = hfEntries(c, 0, b -> { }).stream().mapToLong(SafetensorsWriter.Entry::bytes).sum();
+        return layouts == Layouts.BOTH ? 2 * hf : hf;
+    }
+
+    private static long writeLayouts(GptOssConfig c, long seed, Path out, Layouts layouts, LongConsumer progress) throws IOException {
         long total = 0;
         if (layouts != Layouts.ORIGINAL) {
-            total += writeHf(c, seed, out);
+            total += writeHf(c, seed, out, progress);
         }
         if (layouts != Layouts.HF) {
             Path orig = layouts == Layouts.ORIGINAL ? out : out.resolve("original");
             Files.createDirectories(orig);
             Files.writeString(orig.resolve("config.json"), JsonText.write(c.toOriginalJson(), true) + "\n");
-            total += SafetensorsWriter.write(orig.resolve("model.safetensors"), originalEntries(c, seed), Map.of("format", "pt"));
+            total += SafetensorsWriter.write(orig.resolve("model.safetensors"), originalEntries(c, seed, progress), Map.of("format", "pt"));
         }
         return total;
     }
 
-    private static long writeHf(GptOssConfig c, long seed, Path out) throws IOException {
+    private static long writeHf(GptOssConfig c, long seed, Path out, LongConsumer progress) throws IOException {
         Files.writeString(out.resolve("config.json"), JsonText.write(c.toHfJson(), true) + "\n");
         Map<String, Object> gen = new LinkedHashMap<>();
         gen.put("bos_token_id", 199998);
@@ -52,7 +72,7 @@ public final class RandomCheckpoint {
         gen.put("eos_token_id", List.of(200002, 199999, 200012));
         gen.put("pad_token_id", 199999);
         Files.writeString(out.resolve("generation_config.json"), JsonText.write(gen, true) + "\n");
-        List<SafetensorsWriter.Entry> entries = hfEntries(c, seed);
+        List<SafetensorsWriter.Entry> entries = hfEntries(c, seed, progress);
         List<List<SafetensorsWriter.Entry>> shards = new ArrayList<>();
         List<SafetensorsWriter.Entry> cur = new ArrayList<>();
         long curBytes = 0;
@@ -90,7 +110,7 @@ public final class RandomCheckpoint {
     }
 
     /** The HF tensor list; each tensor's values are keyed by its HF name. */
-    static List<SafetensorsWriter.Entry> hfEntries(GptOssConfig c, long seed) {
+    static List<SafetensorsWriter.Entry> hfEntries(GptOssConfig c, long seed, LongConsumer progress) {
         int h = c.hiddenSize(), q = c.qWidth(), kv = c.kvWidth(), e = c.numExperts(), in = c.intermediateSize();
         List<SafetensorsWriter.Entry> l = new ArrayList<>();
         l.add(bf16(seed, "model.embed_tokens.weight", 0, 1.0, c.vocabSize(), h));
@@ -118,13 +138,16 @@ public final class RandomCheckpoint {
         }
         l.add(bf16(seed, "model.norm.weight", 1.0, 0.1, h));
         l.add(bf16(seed, "lm_head.weight", 0, 2 / Math.sqrt(h), c.vocabSize(), h));
-        return l;
+        return l.stream().map(t -> new SafetensorsWriter.Entry(t.name(), t.dtype(), t.shape(), seg -> {
+            t.filler().accept(seg);
+            progress.accept(seg.byteSize());
+        })).toList();
     }
 
     /** The same weights under the OpenAI reference's names, with q/k/v fused into one qkv matrix. */
-    static List<SafetensorsWriter.Entry> originalEntries(GptOssConfig c, long seed) {
+    static List<SafetensorsWriter.Entry> originalEntries(GptOssConfig c, long seed, LongConsumer progress) {
         Map<String, SafetensorsWriter.Entry> hf = new LinkedHashMap<>();
-        for (SafetensorsWriter.Entry e : hfEntries(c, seed)) {
+        for (SafetensorsWriter.Entry e : hfEntries(c, seed, progress)) {
             hf.put(e.name(), e);
         }
         List<SafetensorsWriter.Entry> l = new ArrayList<>();

@@ -100,8 +100,9 @@ class CpuBackendTest {
             assertThat(hf.layout()).isEqualTo(Checkpoint.Layout.HF);
             float[][] la = promptLogits(a, tokens);
             float[][] lb = promptLogits(b, tokens);
+            // same weights; only the JIT's lane-reduction order may differ between the two runs
             for (int t = 0; t < tokens.length; t++) {
-                assertThat(java.util.Arrays.equals(lb[t], la[t])).as("row %d identical", t).isTrue();
+                assertThat(maxAbsDiff(lb[t], la[t])).as("row %d", t).isLessThan(1e-4f);
             }
         }
     }
