@@ -39,6 +39,7 @@ public final class CudaBackend implements StepBackend {
     private final float[] row;
     private volatile String failure;
     private volatile boolean closed;
+    private volatile boolean eagerOnly;
 
     CudaBackend(CudaDevice d, DeviceWeights w, CudaOptions o, String label) {
         this.d = d;
@@ -193,7 +194,7 @@ public final class CudaBackend implements StepBackend {
                 }
             }
         }
-        boolean decode = o.graphs() && rows <= o.maxGraphBatch() && pass.pieces().stream().allMatch(p -> p.length() == 1);
+        boolean decode = o.graphs() && !eagerOnly && rows <= o.maxGraphBatch() && pass.pieces().stream().allMatch(p -> p.length() == 1);
         if (decode) {
             int b = LaunchShapes.bucket(rows);
             upload(f.tokens, Arrays.copyOf(tok, b));
@@ -302,6 +303,11 @@ public final class CudaBackend implements StepBackend {
             d.profile(on);
             return null;
         });
+    }
+
+    /** Launches kernels one by one even for decode steps (per-kernel profiling). */
+    public void eagerOnly(boolean on) {
+        eagerOnly = on;
     }
 
     public synchronized Map<String, double[]> kernelProfile() {

@@ -55,15 +55,22 @@ public final class CudaBackends {
         }
     }
 
+    /** The first failure to load the JCuda driver library (a JVM cannot retry it), or null. */
+    private static volatile String driverFailure;
+
     static CudaDevice open(int device) {
         FatbinResource fatbin = FatbinResource.load();
+        if (driverFailure != null) {
+            throw new CudaUnavailableException(driverFailure);
+        }
         try {
             Class.forName("jcuda.driver.JCudaDriver");
         } catch (ClassNotFoundException e) {
             throw new CudaUnavailableException("no CUDA driver bindings: JCuda is not on the class path", e);
         } catch (LinkageError e) {
-            throw new CudaUnavailableException("no CUDA driver: the JCuda driver library could not be loaded ("
-                    + rootMessage(e) + "); a GPU host needs the NVIDIA driver (libcuda.so.1)", e);
+            driverFailure = "no CUDA driver: the JCuda driver library could not be loaded (" + firstLine(rootMessage(e))
+                    + "); a GPU host needs the NVIDIA driver (libcuda.so.1)";
+            throw new CudaUnavailableException(driverFailure, e);
         }
         try {
             jcuda.driver.JCudaDriver.setExceptionsEnabled(true);
@@ -87,6 +94,11 @@ public final class CudaBackends {
         } catch (jcuda.CudaException e) {
             throw new CudaUnavailableException("CUDA device " + device + " cannot be opened: " + e.getMessage(), e);
         }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).strip();
     }
 
     private static String rootMessage(Throwable e) {
