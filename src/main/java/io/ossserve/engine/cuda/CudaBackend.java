@@ -284,7 +284,12 @@ public final class CudaBackend implements StepBackend {
         }
     }
 
-    private <T> T guarded(String what, Supplier<T> body) {
+    /** The device (tests). */
+    CudaDevice device() {
+        return d;
+    }
+
+    <T> T guarded(String what, Supplier<T> body) {
         usable();
         try {
             d.bind();
