@@ -125,6 +125,11 @@ public final class CudaBackend implements StepBackend {
         if (params.size() != chunks.size() || draws.length != chunks.size()) {
             throw new IllegalArgumentException("sampleStep needs one SamplingParams and one draw index per chunk");
         }
+        for (StepChunk ch : chunks) {
+            if (ch.logits() == StepChunk.Logits.NONE) {
+                throw new IllegalArgumentException("sampleStep samples every chunk's last token: Logits.NONE is not allowed");
+            }
+        }
         return guarded("sampleStep", () -> {
             SampledToken[] out = new SampledToken[chunks.size()];
             run(chunks, (rowsChunk, rowsToken, n) -> {
@@ -194,7 +199,7 @@ public final class CudaBackend implements StepBackend {
                 }
             }
         }
-        boolean decode = o.graphs() && !eagerOnly && rows <= o.maxGraphBatch() && pass.pieces().stream().allMatch(p -> p.length() == 1);
+        boolean decode = o.graphs() && !eagerOnly && LaunchShapes.bucket(rows) <= o.maxGraphBatch() && pass.pieces().stream().allMatch(p -> p.length() == 1);
         if (decode) {
             int b = LaunchShapes.bucket(rows);
             upload(f.tokens, Arrays.copyOf(tok, b));

@@ -71,6 +71,9 @@ final class CudaDevice implements AutoCloseable {
             cuCtxSetCurrent(context);
             cuModuleLoadData(module, fatbin.image());
             cuStreamCreate(stream, 0);
+            for (String k : LaunchShapes.KERNELS) {
+                function(k);                           // resolve all now: none is looked up during graph capture
+            }
         } catch (RuntimeException e) {
             cuDevicePrimaryCtxRelease(device);
             throw new CudaUnavailableException("cannot load the CUDA kernels on " + name + ": " + e.getMessage(), e);

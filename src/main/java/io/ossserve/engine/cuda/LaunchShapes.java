@@ -4,6 +4,13 @@ package io.ossserve.engine.cuda;
 final class LaunchShapes {
     private LaunchShapes() {}
 
+    /** Every kernel of the fatbin (cuda-kernels/*.cu). */
+    static final java.util.List<String> KERNELS = java.util.List.of("bf16_embedding_gather_f32", "f32_residual_add_rmsnorm",
+            "f32_bf16w_gemv_bias_r1", "f32_bf16w_gemv_bias_r2", "f32_bf16w_gemv_bias_r4", "f32_bf16w_gemv_bias_r8",
+            "f32_yarn_rope_kv_store_paged", "f32_paged_attention_sinks", "f32_bf16w_router_gemv_topk_softmax",
+            "f32_mxfp4w_moe_gemv_swiglu", "f32_mxfp4w_moe_gemv_combine", "f32_logits_sample",
+            "u8_fill_random", "bf16_fill_random", "f32_fill_random");
+
     /** Warps (outputs) per 256-thread block in the warp-per-output kernels. */
     static final int WARPS = 8;
 
