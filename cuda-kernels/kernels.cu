@@ -1,0 +1,10 @@
+// The one translation unit nvcc builds into kernels.fatbin (one module: every family below).
+#include "embed.cu"
+#include "norm.cu"
+#include "gemv.cu"
+#include "rope.cu"
+#include "attention.cu"
+#include "router.cu"
+#include "moe.cu"
+#include "sample.cu"
+#include "synth.cu"
