@@ -1,7 +1,7 @@
 package io.ossserve.cli;
 
 import io.ossserve.engine.EngineBenchmark;
-import io.ossserve.engine.cpu.CpuBackend;
+import io.ossserve.engine.StepBackend;
 import io.ossserve.engine.cpu.CpuBackends;
 import io.ossserve.engine.cpu.CpuKernels;
 import io.ossserve.engine.cpu.Parallel;
@@ -49,6 +49,9 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "Timed runs; the median is reported (default 3).")
     int repeats = 3;
 
+    @Option(names = "--synthetic", description = "With --backend cuda and --preset: random weights of the exact shapes generated on the device (no files).")
+    boolean synthetic;
+
     @Option(names = "--calibration-mb", description = "Size of the streaming-read calibration buffer (default 1024 MB; larger than the caches).")
     int calibrationMb = 1024;
 
@@ -60,6 +63,16 @@ final class BenchEngineCommand implements Callable<Integer> {
         if (batch < 1 || promptLength < 1 || genLength < 1 || repeats < 1) {
             throw new IllegalArgumentException("--batch, --prompt-len, --gen-len and --repeats must be >= 1");
         }
+        if (synthetic) {
+            if (!engine.backend.equals("cuda") || source.preset == null) {
+                throw new IllegalArgumentException("--synthetic needs --backend cuda and --preset");
+            }
+            var r = io.ossserve.engine.cuda.CudaBench.runSynthetic(source.preset,
+                    io.ossserve.engine.cuda.CudaOptions.DEFAULTS.withKvCacheBytes(4L << 30), batch, promptLength, genLength,
+                    System.err::println);
+            System.out.print(io.ossserve.engine.cuda.CudaBench.format(r));
+            return 0;
+        }
         Path dir = source.model;
         if (dir == null) {
             dir = dataDir.resolve("models").resolve(source.preset + "-seed0");
@@ -68,8 +81,19 @@ final class BenchEngineCommand implements Callable<Integer> {
                 RandomCheckpoint.write(Presets.get(source.preset), 0, dir, RandomCheckpoint.Layouts.HF);
             }
         }
-        try (Checkpoint ck = Checkpoint.open(dir); CpuBackend backend = engine.create(ck.weights())) {
+        try (Checkpoint ck = Checkpoint.open(dir); StepBackend backend = engine.create(ck.weights())) {
             long bytesPerToken = ck.weights().bytesPerToken();
+            if (!(backend instanceof io.ossserve.engine.cpu.CpuBackend)) {
+                EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,
+                        msg -> System.err.println("  " + msg));
+                System.out.printf("model               %s (%s)%n", dir, backend.description());
+                System.out.printf("prefill             %d tokens: %.1f tok/s%n", promptLength, r.prefillTokPerS());
+                System.out.printf("decode              batch %d, %d steps: %.2f tok/s, %.3f ms/step%n", batch, genLength,
+                        r.decodeTokPerS(), r.msPerStep());
+                System.out.printf("weights per token   %,d bytes; effective read %.1f GB/s%n", bytesPerToken,
+                        bytesPerToken * (r.decodeTokPerS() / batch) / 1e9);
+                return 0;
+            }
             System.err.println("calibrating: streaming read and FMA peak ...");
             double readGBs, peakGflops;
             try (Parallel p = new Parallel(engine.threads <= 0 ? Runtime.getRuntime().availableProcessors() : engine.threads)) {

@@ -1,8 +1,11 @@
 package io.ossserve.cli;
 
-import io.ossserve.engine.cpu.CpuBackend;
+import io.ossserve.engine.StepBackend;
 import io.ossserve.engine.cpu.CpuBackends;
+import io.ossserve.engine.cuda.CudaBackends;
+import io.ossserve.engine.cuda.CudaOptions;
 import io.ossserve.model.ModelWeights;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Engine options shared by generate and bench. */
@@ -13,13 +16,23 @@ final class EngineOptions {
     @Option(names = "--kernels", description = "CPU kernels: ${COMPLETION-CANDIDATES} (default auto: vector when available).")
     CpuBackends.Kernels kernels = CpuBackends.Kernels.AUTO;
 
-    @Option(names = "--backend", description = "Compute backend: cpu (default).")
+    @Option(names = "--backend", description = "cpu (default), cuda, or auto (cuda when a device and kernels for it exist).")
     String backend = "cpu";
 
-    CpuBackend create(ModelWeights weights) {
-        if (!backend.equals("cpu")) {
-            throw new IllegalArgumentException("backend '" + backend + "' is not available in this build (use cpu)");
-        }
-        return CpuBackends.create(weights, kernels, threads);
+    /** The backend asked for; {@code auto} explains on standard error why it did not pick CUDA. */
+    StepBackend create(ModelWeights weights) {
+        return switch (backend) {
+            case "cpu" -> CpuBackends.create(weights, kernels, threads);
+            case "cuda" -> CudaBackends.create(weights, CudaOptions.DEFAULTS);
+            case "auto" -> {
+                Optional<String> why = CudaBackends.unavailableReason(0);
+                if (why.isEmpty()) {
+                    yield CudaBackends.create(weights, CudaOptions.DEFAULTS);
+                }
+                System.err.println("backend auto: using the CPU (" + why.get() + ")");
+                yield CpuBackends.create(weights, kernels, threads);
+            }
+            default -> throw new IllegalArgumentException("--backend must be cpu, cuda or auto, not '" + backend + "'");
+        };
     }
 }

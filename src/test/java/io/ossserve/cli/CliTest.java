@@ -139,6 +139,21 @@ class CliTest {
     }
 
     @Test
+    void backendChoiceExplainsWhyCudaIsNotUsed() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ossserve.engine.cuda.CudaBackends.unavailableReason(0).isPresent(),
+                "a CUDA device is present: the refusal path is not exercised here");
+        Run cuda = run("generate", "--model", TestModels.tiny().toString(), "--tokens", "1,2", "--max-tokens", "1", "--backend", "cuda");
+        assertThat(cuda.code()).isNotZero();
+        assertThat(cuda.err()).contains("error: ").containsIgnoringCase("cuda").doesNotContain("Exception\n\tat");
+        Run auto = run("generate", "--model", TestModels.tiny().toString(), "--tokens", "1,2", "--max-tokens", "1", "--backend", "auto");
+        assertThat(auto.code()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("backend auto: using the CPU (");
+        Run bad = run("generate", "--model", TestModels.tiny().toString(), "--tokens", "1,2", "--max-tokens", "1", "--backend", "tpu");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--backend must be cpu, cuda or auto");
+    }
+
+    @Test
     void benchEngineReportsSpeedAgainstTheMachinesOwnFloors() {
         Run r = run("bench", "engine", "--model", TestModels.tiny().toString(), "--prompt-len", "8", "--gen-len", "2",
                 "--repeats", "1", "--calibration-mb", "64");
