@@ -13,7 +13,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code oss-serve.engine.*}: backend and scheduler.
  *
- * @param backend        {@code cpu} (the CUDA backend is selected here once it exists)
+ * @param backend        {@code cpu}: the server's scheduler runs the CPU backend; the CUDA backend (engine.cuda) is
+ *                       reachable from the command line ({@code generate/bench --backend cuda|auto}) until its
+ *                       paged KV store is wired into the scheduler
  * @param cpuKernels     {@code auto}, {@code vector} or {@code scalar}
  * @param threads        CPU backend workers; 0 = all processors
  * @param maxNumSeqs     most sequences in the running batch
@@ -28,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("oss-serve.engine")
 public record EngineProperties(
-        @DefaultValue("cpu") @Pattern(regexp = "cpu", message = "must be cpu (the only backend in this build)") String backend,
+        @DefaultValue("cpu") @Pattern(regexp = "cpu", message = "must be cpu: the server runs the CPU backend in this build (the CUDA backend is available to the command line only)") String backend,
         @DefaultValue("auto") @Pattern(regexp = "auto|vector|scalar", message = "must be auto, vector or scalar") String cpuKernels,
         @DefaultValue("0") @Min(0) @Max(1024) int threads,
         @DefaultValue("64") @Min(1) @Max(4096) int maxNumSeqs,
