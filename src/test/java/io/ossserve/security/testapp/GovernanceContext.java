@@ -38,6 +38,8 @@ public abstract class GovernanceContext {
         r.add("oss-serve.security.jwt.audiences", () -> TestJwks.AUDIENCE);
         r.add("oss-serve.security.auth-failures.max-failures", () -> "0");
         r.add("oss-serve.audit.flush-interval", () -> "20ms");
+        // this slice has no model runtime, so readiness is the application state alone
+        r.add("management.endpoint.health.group.readiness.include", () -> "readinessState");
     }
 
     @LocalServerPort

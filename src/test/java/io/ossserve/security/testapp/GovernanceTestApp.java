@@ -7,6 +7,7 @@ import io.ossserve.config.SecurityProperties;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -14,9 +15,11 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The governance packages plus stand-ins for the /v1 endpoints, without the rest of the application (so these
- * tests never clash with the real /v1 controllers).
+ * tests never clash with the real /v1 controllers). Marked {@link TestConfiguration} so that the whole
+ * application's component scan in the other integration tests skips it (and its stand-in controller).
  */
 @SpringBootConfiguration
+@TestConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @EnableConfigurationProperties({SecurityProperties.class, QuotaProperties.class, AuditProperties.class,
         ResilienceProperties.class})
