@@ -3,7 +3,7 @@ package io.ossserve.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ossserve.security.testapp.GovernanceContext;
-import io.ossserve.security.testapp.GovernanceTestApp;
+import ossserve.testapp.GovernanceTestApp;
 import io.ossserve.security.testapp.Http;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
-package io.ossserve.security.testapp;
+package ossserve.testapp;
 
 import io.ossserve.config.AuditProperties;
 import io.ossserve.config.QuotaProperties;
 import io.ossserve.config.ResilienceProperties;
 import io.ossserve.config.SecurityProperties;
+import io.ossserve.security.testapp.FakeV1Controller;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -15,11 +15,10 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The governance packages plus stand-ins for the /v1 endpoints, without the rest of the application (so these
- * tests never clash with the real /v1 controllers). Marked {@link TestConfiguration} so that the whole
- * application's component scan in the other integration tests skips it (and its stand-in controller).
+ * tests never clash with the real /v1 controllers). It lives outside {@code io.ossserve} so that the whole
+ * application's component scan (the other integration tests) never picks it up with its stand-in controller.
  */
 @SpringBootConfiguration
-@TestConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @EnableConfigurationProperties({SecurityProperties.class, QuotaProperties.class, AuditProperties.class,
         ResilienceProperties.class})
