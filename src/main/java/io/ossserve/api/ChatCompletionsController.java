@@ -8,6 +8,9 @@ import io.ossserve.chat.ChatStreamListener;
 import io.ossserve.chat.ChatUsage;
 import io.ossserve.chat.TokenLogprob;
 import io.ossserve.config.ServerLimitsProperties;
+import io.ossserve.quota.QuotaException;
+import io.ossserve.security.TenantContext;
+import io.ossserve.security.TenantPrincipal;
 import io.ossserve.text.openai.ChatDelta;
 import io.ossserve.text.openai.ChatPromptRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -56,9 +59,10 @@ class ChatCompletionsController {
         ChatRequestParser.Sampling s = ChatRequestParser.sampling(body, limits.maxN(), limits.maxStopSequences());
         String requestId = RequestIds.of(request);
         response.setHeader("x-request-id", requestId);
+        TenantPrincipal tenant = TenantContext.of(request).orElse(null);
         ChatCommand cmd = new ChatCommand(prompt, s.maxTokens(), s.temperature(), s.topP(), s.topK(), s.seed(), s.stop(),
-                s.n(), s.logprobs(), s.topLogprobs(), s.ignoreEos(), s.user(), RequestIds.tenant(request), s.stream(), requestId,
-                "/v1/chat/completions");
+                s.n(), s.logprobs(), s.topLogprobs(), s.ignoreEos(), s.user(), tenant == null ? null : tenant.tenantId(),
+                tenant != null && tenant.promptLogging(), s.stream(), requestId, "/v1/chat/completions");
         ChatRun run = chat.start(cmd);
         String id = "chatcmpl-" + RequestIds.random(24);
         long created = Instant.now().getEpochSecond();
@@ -90,6 +94,15 @@ class ChatCompletionsController {
             sse.done();
         } catch (IOException e) {
             LOG.debug("client of {} went away: {}", requestId, e.toString());
+        } catch (QuotaException e) {
+            // the generation guard ended the stream (time limit): tell the client in the stream, as OpenAI does
+            LOG.warn("stream {} ended: {}", requestId, e.getMessage());
+            try {
+                sse.send(ErrorBody.of(e.getMessage(), e.type(), null, e.code()));
+                sse.done();
+            } catch (IOException ignored) {
+                // client gone as well
+            }
         } catch (RuntimeException e) {
             LOG.error("stream {} failed", requestId, e);
             try {

@@ -3,7 +3,7 @@ package io.ossserve.api;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.SecureRandom;
 
-/** {@code x-request-id}: the client's (when sane) or a new one; also the basis of completion ids. */
+/** {@code x-request-id} (shared with the audit trail) and random ids for completions. */
 final class RequestIds {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -18,15 +18,8 @@ final class RequestIds {
         return sb.toString();
     }
 
+    /** The request's id: the one the audit filter accepted or minted (so response, logs and audit agree). */
     static String of(HttpServletRequest request) {
-        String given = request.getHeader("x-request-id");
-        if (given != null && given.matches("[A-Za-z0-9._:-]{1,128}")) {
-            return given;
-        }
-        return "req_" + random(24);
-    }
-
-    static String tenant(HttpServletRequest request) {
-        return request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
+        return io.ossserve.audit.RequestIds.of(request);
     }
 }

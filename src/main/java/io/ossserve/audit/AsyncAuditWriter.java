@@ -33,6 +33,8 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean busy;
+    /** Records accepted by {@link #record} and not yet stored or spooled (queued or in the writer's hands). */
+    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
     private long nextReplayMs;
     private long nextRetentionMs;
 
@@ -53,6 +55,7 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
 
     @Override
     public void record(AuditEvent event) {
+        inFlight.incrementAndGet();
         if (!queue.offer(event)) {
             try {
                 if (queue.offer(event, 50, TimeUnit.MILLISECONDS)) {
@@ -61,7 +64,11 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            spool.append(List.of(event)); // overloaded: durable now, replayed later; never dropped
+            try {
+                spool.append(List.of(event)); // overloaded: durable now, replayed later; never dropped
+            } finally {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
@@ -86,6 +93,7 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
                 }
                 if (!batch.isEmpty()) {
                     deliver(batch, now);
+                    inFlight.addAndGet(-batch.size());
                     batch.clear();
                 }
                 if (retentionMs > 0 && now >= nextRetentionMs) {
@@ -100,6 +108,7 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
                 log.error("audit writer: unexpected error, records kept in the spool where possible", e);
                 if (!batch.isEmpty()) {
                     trySpool(batch);
+                    inFlight.addAndGet(-batch.size());
                     batch.clear();
                 }
             } finally {
@@ -166,7 +175,7 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
     boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (queue.isEmpty() && !busy && spool.isEmpty()) {
+            if (inFlight.get() == 0 && queue.isEmpty() && !busy && spool.isEmpty()) {
                 return true;
             }
             try {
@@ -187,9 +196,15 @@ final class AsyncAuditWriter implements AuditRecorder, AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        thread.interrupt();
         try {
+            // the loop wakes up every flush interval and drains what is left; an interrupt while it writes the
+            // spool would close the file channel under it (ClosedByInterruptException), so interrupt only a
+            // writer that did not finish in time
             thread.join(10_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(1_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,12 +17,13 @@ import java.util.Objects;
  * @param n                 choices
  * @param topLogprobs       alternatives per token (0..20); only used when {@code logprobs}
  * @param ignoreEos         keep generating past the end-of-answer tokens (benchmarks: fixed output length)
- * @param tenant            prefix-cache salt and observer tenant; null = anonymous
+ * @param tenant            authenticated tenant id: prefix-cache salt and observer tenant; null = anonymous
+ * @param keepTexts         give observers the prompt and completion text (the tenant opted in to prompt logging)
  */
 public record ChatCommand(ChatPromptRequest prompt, Integer maxTokens, double temperature, double topP, int topK,
                           Long seed, List<String> stop, int n, boolean logprobs, int topLogprobs,
-                          boolean ignoreEos, String user, String tenant, boolean stream, String requestId,
-                          String endpoint) {
+                          boolean ignoreEos, String user, String tenant, boolean keepTexts, boolean stream,
+                          String requestId, String endpoint) {
     public ChatCommand {
         Objects.requireNonNull(prompt, "prompt");
         stop = stop == null ? List.of() : List.copyOf(stop);

@@ -35,6 +35,9 @@ public final class ChatRun {
 
     private record ErrorEvent(int choice, Throwable error) implements Event {}
 
+    /** An observer ended the call ({@link ChatAbort}): its error goes to the client as it is. */
+    private record AbortEvent(RuntimeException error) implements Event {}
+
     private final ChatCallInfo info;
     private final ChatCommand cmd;
     private final int promptTokens;
@@ -45,7 +48,7 @@ public final class ChatRun {
     private final List<ChoiceState> choices = new ArrayList<>();
     private List<GenerationHandle> handles = List.of();
     private long firstTokenNanos = -1;
-    private boolean reported;
+    private volatile boolean reported;
 
     ChatRun(ChatCallInfo info, ChatCommand cmd, int promptTokens, boolean harmony, O200kHarmonyTokenizer tokenizer,
             List<ChatCallObserver> observers) {
@@ -87,6 +90,14 @@ public final class ChatRun {
         this.handles = List.copyOf(handles);
     }
 
+    /** Ends the call with {@code error} (see {@link ChatAbort}); a no-op once the call was reported. */
+    void abort(RuntimeException error) {
+        if (!reported) {
+            events.add(new AbortEvent(error));
+            cancel();
+        }
+    }
+
     /** Cancels every choice (e.g. the client disconnected). */
     public void cancel() {
         handles.forEach(GenerationHandle::cancel);
@@ -116,6 +127,7 @@ public final class ChatRun {
                         open--;
                     }
                     case ErrorEvent err -> throw new IllegalStateException("generation failed: " + err.error().getMessage(), err.error());
+                    case AbortEvent a -> throw a.error();
                 }
             }
         } catch (IOException | RuntimeException ex) {
@@ -137,6 +149,7 @@ public final class ChatRun {
         if (firstTokenNanos < 0) {
             firstTokenNanos = t.nanos();
         }
+        c.tokensSeen++;
         for (ChatCallObserver o : observers) {
             o.onToken(info, c.index, t.nanos());
         }
@@ -249,6 +262,8 @@ public final class ChatRun {
             if (c.completion != null) {
                 completion += c.completion.completionTokens();
                 cached = Math.max(cached, c.completion.cachedTokens());
+            } else {
+                completion += c.tokensSeen; // cancelled or failed before the engine's finish reached us
             }
             reasoning += c.reasoningTokens;
         }
@@ -284,7 +299,8 @@ public final class ChatRun {
         }
         long now = System.nanoTime();
         ChatCallOutcome outcome = new ChatCallOutcome(status, usage(), reasons, tools,
-                firstTokenNanos < 0 ? -1 : firstTokenNanos - info.startNanos(), now - info.startNanos(), error);
+                firstTokenNanos < 0 ? -1 : firstTokenNanos - info.startNanos(), now - info.startNanos(), error,
+                cmd.keepTexts() ? completionText() : null);
         for (ChatCallObserver o : observers) {
             try {
                 o.afterGeneration(info, outcome);
@@ -292,6 +308,27 @@ public final class ChatRun {
                 org.slf4j.LoggerFactory.getLogger(ChatRun.class).warn("chat observer failed after {}: {}", info.requestId(), e.toString());
             }
         }
+    }
+
+    /** Reasoning, content and tool calls of every choice, as text (for an opted-in audit trail). */
+    private String completionText() {
+        StringBuilder sb = new StringBuilder();
+        for (ChoiceState c : choices) {
+            if (choices.size() > 1) {
+                sb.append(sb.isEmpty() ? "" : "\n").append("[choice ").append(c.index).append("]\n");
+            }
+            if (!c.reasoning.isEmpty()) {
+                sb.append("[reasoning] ").append(c.reasoning).append('\n');
+            }
+            sb.append(c.content);
+            if (harmony) {
+                for (ToolCall tc : c.assembler.output().toolCalls()) {
+                    sb.append(sb.isEmpty() || sb.charAt(sb.length() - 1) == '\n' ? "" : "\n")
+                            .append("[tool_call ").append(tc.name()).append("] ").append(tc.arguments());
+                }
+            }
+        }
+        return sb.toString();
     }
 
     private final class ChoiceState {
@@ -306,6 +343,7 @@ public final class ChatRun {
         boolean inAnalysis;
         boolean stoppedByString;
         int reasoningTokens;
+        int tokensSeen;
         Completion completion;
         String finishReason;
 

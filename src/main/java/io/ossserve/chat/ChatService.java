@@ -120,10 +120,9 @@ public class ChatService {
             maxTokens = Math.min(room, limits.defaultMaxTokens());
         }
         ChatCallInfo info = new ChatCallInfo(cmd.requestId(), cmd.endpoint(), runtime.servedModelName(), cmd.tenant(),
-                cmd.user(), prompt.length, maxTokens * cmd.n(), cmd.n(), cmd.stream(), Instant.now(), System.nanoTime());
-        for (ChatCallObserver o : observers) {
-            o.beforeGeneration(info);
-        }
+                cmd.user(), prompt.length, maxTokens * cmd.n(), cmd.n(), cmd.stream(), Instant.now(), System.nanoTime(),
+                cmd.keepTexts() ? tokenizer.decode(prompt) : null);
+        admit(info);
         ChatRun run = new ChatRun(info, cmd, prompt.length, harmony, tokenizer, observers);
         List<GenerationHandle> handles = new ArrayList<>();
         try {
@@ -148,7 +147,35 @@ public class ChatService {
             throw e;
         }
         run.attach(handles);
+        for (ChatCallObserver o : observers) {
+            o.onStart(info, run::abort);
+        }
         return run;
+    }
+
+    /**
+     * Runs every observer's {@code beforeGeneration}. When one refuses the call, those that had already passed are
+     * told with a {@code rejected} outcome (so a quota ticket or an audit note taken there is released), and the
+     * refusal propagates to the HTTP layer.
+     */
+    private void admit(ChatCallInfo info) {
+        for (int i = 0; i < observers.size(); i++) {
+            try {
+                observers.get(i).beforeGeneration(info);
+            } catch (RuntimeException refusal) {
+                ChatCallOutcome rejected = new ChatCallOutcome("rejected", new ChatUsage(info.promptTokens(), 0, 0, 0),
+                        List.of(), List.of(), -1, System.nanoTime() - info.startNanos(), refusal, null);
+                for (int j = i - 1; j >= 0; j--) {
+                    try {
+                        observers.get(j).afterGeneration(info, rejected);
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(ChatService.class).warn(
+                                "chat observer failed after the rejection of {}: {}", info.requestId(), e.toString());
+                    }
+                }
+                throw refusal;
+            }
+        }
     }
 
     /** Forces the tool-call header for {@code required} (any declared function) or a named function. */

@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
 @Command(name = "oss-serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "OpenAI-compatible inference service and engine tools for gpt-oss models.",
         subcommands = {ServeCommand.class, ModelCommand.class, GenerateCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-    private static final Set<String> COMMANDS = Set.of("serve", "model", "generate", "bench", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> COMMANDS = Set.of("serve", "model", "generate", "bench", "audit", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {

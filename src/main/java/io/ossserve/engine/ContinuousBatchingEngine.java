@@ -436,6 +436,9 @@ public final class ContinuousBatchingEngine implements InferenceEngine {
             queued.decrementAndGet();
         }
         releaseBlocks(s);
+        // refresh the published stats before the caller learns of the end, so that it sees the freed blocks
+        runningCount = running.size();
+        usedBlocks = blocks.used();
         s.done = true;
         try {
             s.sink.onFinish(new Completion(reason, s.promptLength(), s.generated, Math.max(0, s.cachedTokens), s.preemptions));

@@ -72,7 +72,17 @@ public class QuotaService {
      *                        {@code insufficient_quota}, 503 when the quota store is unavailable (policy reject)
      */
     public QuotaTicket admit(TenantPrincipal principal, String model, int promptTokens, int maxTokens) {
-        if (promptTokens < 0 || maxTokens < 0) {
+        return admit(principal, model, promptTokens, maxTokens, 1);
+    }
+
+    /**
+     * Admits a generation of {@code choices} completions of at most {@code maxTokens} each: the per-request limits
+     * apply to one choice (prompt + max tokens), the pre-charge is {@code promptTokens + choices × maxTokens}.
+     *
+     * @see #admit(TenantPrincipal, String, int, int)
+     */
+    public QuotaTicket admit(TenantPrincipal principal, String model, int promptTokens, int maxTokens, int choices) {
+        if (promptTokens < 0 || maxTokens < 0 || choices < 1) {
             throw new QuotaException(400, "invalid_request_error", "invalid_value",
                     "max_tokens and the prompt length must not be negative.", 0);
         }
@@ -86,12 +96,13 @@ public class QuotaService {
             throw new QuotaException(400, "invalid_request_error", "max_tokens_exceeded", "max_tokens " + maxTokens
                     + " exceeds your tenant's limit of " + limits.maxTokensPerRequest() + ".", 0);
         }
-        long cost = (long) promptTokens + maxTokens;
-        if (limits.maxContextTokens() > 0 && cost > limits.maxContextTokens()) {
+        long context = (long) promptTokens + maxTokens;
+        if (limits.maxContextTokens() > 0 && context > limits.maxContextTokens()) {
             throw new QuotaException(400, "invalid_request_error", "context_length_exceeded", "Prompt ("
                     + promptTokens + ") plus max_tokens (" + maxTokens + ") exceeds your tenant's limit of "
                     + limits.maxContextTokens() + " tokens.", 0);
         }
+        long cost = (long) promptTokens + (long) choices * maxTokens;
         if (limits.tokensPerMinute() > 0 && cost > limits.tokensPerMinute()) {
             throw QuotaException.rateLimited("Request too large: " + cost + " tokens requested, limit "
                     + limits.tokensPerMinute() + " tokens per minute. Reduce the prompt or max_tokens.", 0);
@@ -126,6 +137,23 @@ public class QuotaService {
                     + " per minute, requested " + cost + ".", charge.minute().resetMs());
         }
         return new QuotaTicket(store, tenant, ticketId, charge.minuteWindow(), charge.dayWindow(), cost, slot);
+    }
+
+    /**
+     * Rewrites the token headers of the current response from the store (after a ticket was settled), unless the
+     * response is already committed (a stream: its headers showed the state after the pre-charge).
+     */
+    public void refreshTokenHeaders(TenantPrincipal principal) {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs
+                && attrs.getResponse() != null && !attrs.getResponse().isCommitted()) {
+            try {
+                QuotaLimits limits = limitsOf(principal);
+                RateLimitHeaders.tokens(attrs.getResponse(),
+                        store.peekTokens(principal.tenantId(), limits.tokensPerMinute(), clock.millis()));
+            } catch (RuntimeException e) {
+                // the headers already show the pre-charge; a store hiccup must not fail a finished call
+            }
+        }
     }
 
     private static void updateTokenHeaders(QuotaStore.Window tokens) {

@@ -23,7 +23,9 @@ class AdminErrorAdvice {
 
     @ExceptionHandler(AdminException.class)
     ResponseEntity<String> admin(AdminException e) {
-        return body(e.status(), "invalid_request_error", e.code(), e.getMessage());
+        // OpenAI's types: a refusal of an authenticated caller is a permission_error (as from the security chain)
+        return body(e.status(), e.status() == 403 ? "permission_error" : "invalid_request_error", e.code(),
+                e.getMessage());
     }
 
     @ExceptionHandler({HttpMessageNotReadableException.class, MethodArgumentTypeMismatchException.class,

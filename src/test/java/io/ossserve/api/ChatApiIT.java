@@ -37,6 +37,7 @@ class ChatApiIT extends ScriptedServer {
 
     HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + apiKey(port))
                 .header("Content-Type", "application/json").header("x-request-id", "test-req-1")
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -44,6 +45,7 @@ class ChatApiIT extends ScriptedServer {
 
     HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + apiKey(port))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -272,7 +274,7 @@ class ChatApiIT extends ScriptedServer {
     void disconnectingClientCancelsItsGeneration() throws Exception {
         int before = engine.cancelled.get();
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                .header("Authorization", "Bearer " + apiKey(port)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                         chat(",\"stream\":true,\"max_tokens\":3500", "tell a long story"))).build(), HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             for (int i = 0; i < 10; i++) {

@@ -35,7 +35,7 @@ class LangChain4jIT extends ScriptedServer {
 
     @Test
     void chatAndToolCall() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base()).apiKey("unused").modelName("gpt-oss-test")
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base()).apiKey(apiKey(port)).modelName("gpt-oss-test")
                 .timeout(Duration.ofSeconds(30)).maxRetries(0).build();
         assertThat(model.chat("Hi")).isEqualTo("Hello there! How can I help?");
         ToolSpecification weather = ToolSpecification.builder().name("get_weather").description("Current weather")
@@ -50,7 +50,7 @@ class LangChain4jIT extends ScriptedServer {
 
     @Test
     void streaming() throws Exception {
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(base()).apiKey("unused")
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(base()).apiKey(apiKey(port))
                 .modelName("gpt-oss-test").timeout(Duration.ofSeconds(30)).build();
         StringBuilder partial = new StringBuilder();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();

@@ -38,7 +38,7 @@ class OpenAiSdkIT extends ScriptedServer {
     @BeforeEach
     void connect() throws Exception {
         awaitReady(port);
-        client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("unused")
+        client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(apiKey(port))
                 .timeout(Duration.ofSeconds(30)).maxRetries(0).build();
     }
 

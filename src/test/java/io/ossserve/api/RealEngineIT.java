@@ -2,10 +2,10 @@ package io.ossserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ossserve.TestGovernance;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"server.address=127.0.0.1", "oss-serve.engine.threads=2", "oss-serve.engine.kv-cache-memory=64MB"})
 class RealEngineIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    static Path dataDir;
+    static final TestGovernance GOVERNANCE = TestGovernance.create("it-real");
+    static final Path dataDir = GOVERNANCE.dataDir();
 
     @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) throws Exception {
-        dataDir = Files.createTempDirectory("ossserve-it-data");
-        registry.add("oss-serve.data-dir", dataDir::toString);
+    static void dataDir(DynamicPropertyRegistry registry) {
+        GOVERNANCE.register(registry);
     }
 
     @LocalServerPort
@@ -47,6 +47,7 @@ class RealEngineIT {
 
     HttpRequest chat(String body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + GOVERNANCE.defaultTenantKey(port))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(240))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }

@@ -5,4 +5,14 @@ public abstract class ScriptedServerAccess extends ScriptedServer {
     protected static void awaitServer(int port) throws Exception {
         awaitReady(port);
     }
+
+    /** The scripted server's data directory, admin key and tenant helper. */
+    protected static io.ossserve.TestGovernance governance() {
+        return GOVERNANCE;
+    }
+
+    /** A tenant API key (unlimited quotas) for this server. */
+    protected static String tenantKey(int port) {
+        return apiKey(port);
+    }
 }

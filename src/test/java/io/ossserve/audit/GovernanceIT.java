@@ -3,7 +3,7 @@ package io.ossserve.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ossserve.security.testapp.GovernanceContext;
-import io.ossserve.security.testapp.GovernanceTestApp;
+import ossserve.testapp.GovernanceTestApp;
 import io.ossserve.security.testapp.Http;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -186,6 +186,7 @@ class GovernanceIT {
                 "--spring.data.redis.timeout=2s",
                 "--oss-serve.audit.node-id=" + node,
                 "--oss-serve.audit.flush-interval=20ms",
+                "--management.endpoint.health.group.readiness.include=readinessState",
                 "--oss-serve.audit.replay-interval=300ms",
                 "--oss-serve.resilience.audit-breaker.wait-in-open=300ms");
     }

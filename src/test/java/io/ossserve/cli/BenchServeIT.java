@@ -25,7 +25,7 @@ class BenchServeIT extends ScriptedServerAccess {
         BenchServeCommand cmd = new BenchServeCommand();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         cmd.out = new PrintStream(out, true);
-        int code = new CommandLine(cmd).execute("--url", "http://127.0.0.1:" + port, "--concurrency", "4",
+        int code = new CommandLine(cmd).execute("--url", "http://127.0.0.1:" + port, "--api-key", tenantKey(port), "--concurrency", "4",
                 "--num-prompts", "8", "--input-len", "32", "--output-len", "8", "--no-progress",
                 "--result-file", result.toString());
         assertThat(code).as(out.toString()).isZero();

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.test.context.SpringBootTest;
+import ossserve.testapp.GovernanceTestApp;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,6 +39,8 @@ public abstract class GovernanceContext {
         r.add("oss-serve.security.jwt.audiences", () -> TestJwks.AUDIENCE);
         r.add("oss-serve.security.auth-failures.max-failures", () -> "0");
         r.add("oss-serve.audit.flush-interval", () -> "20ms");
+        // this slice has no model runtime, so readiness is the application state alone
+        r.add("management.endpoint.health.group.readiness.include", () -> "readinessState");
     }
 
     @LocalServerPort

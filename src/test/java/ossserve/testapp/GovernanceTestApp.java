@@ -1,9 +1,10 @@
-package io.ossserve.security.testapp;
+package ossserve.testapp;
 
 import io.ossserve.config.AuditProperties;
 import io.ossserve.config.QuotaProperties;
 import io.ossserve.config.ResilienceProperties;
 import io.ossserve.config.SecurityProperties;
+import io.ossserve.security.testapp.FakeV1Controller;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.TypeExcludeFilter;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The governance packages plus stand-ins for the /v1 endpoints, without the rest of the application (so these
- * tests never clash with the real /v1 controllers).
+ * tests never clash with the real /v1 controllers). It lives outside {@code io.ossserve} so that the whole
+ * application's component scan (the other integration tests) never picks it up with its stand-in controller.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
