@@ -70,9 +70,13 @@ public record GptOssConfig(
 
     /** YaRN correction range, unrounded (§2.3): {low, high}. */
     public double[] yarnRange() {
+        return yarnRange(headDim, initialContextLength, ropeTheta, ropeBetaFast, ropeBetaSlow);
+    }
+
+    private static double[] yarnRange(int headDim, int initialContextLength, double ropeTheta, double betaFast, double betaSlow) {
         double dHalf = headDim / 2.0;
-        double low = dHalf * Math.log(initialContextLength / (ropeBetaFast * 2 * Math.PI)) / Math.log(ropeTheta);
-        double high = dHalf * Math.log(initialContextLength / (ropeBetaSlow * 2 * Math.PI)) / Math.log(ropeTheta);
+        double low = dHalf * Math.log(initialContextLength / (betaFast * 2 * Math.PI)) / Math.log(ropeTheta);
+        double high = dHalf * Math.log(initialContextLength / (betaSlow * 2 * Math.PI)) / Math.log(ropeTheta);
         return new double[] {low, high};
     }
 
@@ -126,10 +130,9 @@ public record GptOssConfig(
             throw bad("rope_ntk_beta (beta_fast)", ropeBetaFast, "must exceed beta_slow " + ropeBetaSlow);
         }
         if (ropeScalingFactor > 1.0) {
-            double dHalf = headDim / 2.0;
-            double low = dHalf * Math.log(initialContextLength / (ropeBetaFast * 2 * Math.PI)) / Math.log(ropeTheta);
-            double high = dHalf * Math.log(initialContextLength / (ropeBetaSlow * 2 * Math.PI)) / Math.log(ropeTheta);
-            if (!(0 < low && low < high && high < dHalf - 1)) {
+            double[] lh = yarnRange(headDim, initialContextLength, ropeTheta, ropeBetaFast, ropeBetaSlow);
+            double low = lh[0], high = lh[1];
+            if (!(0 < low && low < high && high < headDim / 2.0 - 1)) {
                 throw bad("head_dim", headDim, "gives a YaRN correction range [" + low + ", " + high
                         + "] outside (0, head_dim/2 - 1); check initial_context_length, rope_theta and the betas");
             }

@@ -61,8 +61,13 @@ class AuditSpoolReplayTest {
                     ds.down = true;
                 }
                 if (i == 200) {
-                    Thread.sleep(100);
-                    assertThat(Files.size(spoolDir.resolve("audit-spool.jsonl"))).isPositive();
+                    // the writer spools asynchronously: wait (bounded) until the outage has reached the spool
+                    Path spool = spoolDir.resolve("audit-spool.jsonl");
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while ((!Files.exists(spool) || Files.size(spool) == 0) && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(Files.size(spool)).isPositive();
                     ds.down = false;
                 }
                 String id = UUID.randomUUID().toString();

@@ -82,10 +82,23 @@ class AuditTest extends GovernanceContext {
         HttpResponse<String> limited = http.get("/v1/models", key);
         assertThat(limited.statusCode()).isEqualTo(429);
         String limitedId = limited.headers().firstValue("x-request-id").orElseThrow();
-        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
-
-        List<StoredAuditEvent> all = jdbc.query("SELECT * FROM audit_event WHERE request_id IN (?, ?) OR detail = ?",
-                JdbcAuditStore::row, "bad-auth-1", limitedId, "created tenant kinds");
+        // the audit filter records after the response has been sent: wait (bounded) for all three records
+        List<StoredAuditEvent> all = List.of();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+            all = jdbc.query("SELECT * FROM audit_event WHERE request_id IN (?, ?) OR detail = ?",
+                    JdbcAuditStore::row, "bad-auth-1", limitedId, "created tenant kinds");
+            if (all.size() >= 3) {
+                break;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         AuditEvent authFailure = all.stream().map(StoredAuditEvent::event)
                 .filter(e -> "bad-auth-1".equals(e.requestId())).findFirst().orElseThrow();
         assertThat(authFailure.kind()).isEqualTo(AuditKind.AUTH_FAILURE);
