@@ -71,7 +71,9 @@ final class ChatRequestParser {
         if (effort != null && !Set.of("minimal", "low", "medium", "high").contains(effort)) {
             throw OpenAiException.invalid("reasoning_effort", "'reasoning_effort' must be one of low, medium, high (got '" + effort + "')");
         }
-        return new ChatPromptRequest(messages, tools, toolChoice, effort, responseFormat(body.get("response_format")));
+        JsonNode rf = body.get("response_format");
+        boolean jsonObject = rf != null && rf.isObject() && "json_object".equals(optionalString(rf, "type"));
+        return new ChatPromptRequest(messages, tools, toolChoice, effort, responseFormat(rf), jsonObject);
     }
 
     private static ChatMessage message(JsonNode m, String field) {
@@ -180,7 +182,8 @@ final class ChatRequestParser {
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw OpenAiException.invalid(f + ".function.parameters", "'" + f + ".function.parameters' must be a JSON schema object");
             }
-            out.add(new FunctionTool(name, optionalString(fn, "description"), params == null || params.isNull() ? null : params));
+            out.add(new FunctionTool(name, optionalString(fn, "description"), params == null || params.isNull() ? null : params,
+                    optionalBoolean(fn, "strict", false)));
         }
         return out;
     }

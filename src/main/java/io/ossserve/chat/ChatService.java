@@ -15,7 +15,6 @@ import io.ossserve.text.Tokenizers;
 import io.ossserve.text.harmony.HarmonyRenderer;
 import io.ossserve.text.harmony.ReasoningEffort;
 import io.ossserve.text.harmony.SystemContent;
-import io.ossserve.text.openai.FunctionTool;
 import io.ossserve.text.openai.OpenAiToHarmony;
 import io.ossserve.text.openai.PromptSettings;
 import java.time.Clock;
@@ -80,7 +79,7 @@ public class ChatService {
     public ChatRun start(ChatCommand cmd) {
         InferenceEngine engine = engine();
         int[] prompt = renderPrompt(cmd.prompt(), settings);
-        TokenConstraint constraint = toolConstraint(cmd);
+        TokenConstraint constraint = StructuredOutputs.constraint(cmd.prompt(), this::toolCallHeader, tokenizer);
         return submit(engine, cmd, prompt, constraint, true);
     }
 
@@ -176,32 +175,6 @@ public class ChatService {
                 throw refusal;
             }
         }
-    }
-
-    /** Forces the tool-call header for {@code required} (any declared function) or a named function. */
-    private TokenConstraint toolConstraint(ChatCommand cmd) {
-        String choice = cmd.prompt().toolChoice();
-        if (choice == null || choice.equals("auto") || choice.equals("none")) {
-            return null;
-        }
-        List<FunctionTool> tools = cmd.prompt().tools();
-        List<int[]> headers = new ArrayList<>();
-        if (choice.equals("required")) {
-            if (tools.isEmpty()) {
-                throw new ChatRequestException("tool_choice 'required' needs at least one tool in 'tools'", "tool_choice", null);
-            }
-            for (FunctionTool t : tools) {
-                headers.add(toolCallHeader(t.name()));
-            }
-        } else {
-            boolean declared = tools.stream().anyMatch(t -> t.name().equals(choice));
-            if (!declared) {
-                throw new ChatRequestException("tool_choice names function '" + choice + "', which is not in 'tools'",
-                        "tool_choice", null);
-            }
-            headers.add(toolCallHeader(choice));
-        }
-        return TokenConstraint.oneOf(headers);
     }
 
     /** {@code <|channel|>commentary to=functions.NAME <|constrain|>json<|message|>}, as gpt-oss writes a call. */

@@ -392,7 +392,18 @@ public final class ContinuousBatchingEngine implements InferenceEngine {
             return null;
         }
         TokenConstraint constraint = s.request.constraint();
-        if (constraint != null) {
+        if (constraint != null && s.matcher == null && s.allowedBits == null) {
+            s.matcher = constraint.newMatcher();
+            s.allowedBits = new long[(logits.length + 63) >>> 6];
+        }
+        if (s.matcher != null) {
+            java.util.Arrays.fill(s.allowedBits, 0L);
+            int remaining = Math.min(s.request.maxTokens() - s.generated, options.maxContext() - s.length);
+            if (s.matcher.mask(s.tokens, s.promptLength(), s.length, remaining, s.allowedBits)) {
+                maskLogits(logits, s.allowedBits);
+                return s.sampler.sample(logits);
+            }
+        } else if (constraint != null) {
             int[] allowed = constraint.allowed(Arrays.copyOfRange(s.tokens, s.promptLength(), s.length), s.generated);
             if (allowed != null) {
                 int best = allowed[0];
@@ -414,6 +425,30 @@ public final class ContinuousBatchingEngine implements InferenceEngine {
             return new SampledToken(best, Float.NaN, List.of());
         }
         return s.sampler.sample(logits);
+    }
+
+    /** Sets every logit whose id is not in {@code allowed} to -inf (an empty mask leaves the logits as they are). */
+    static void maskLogits(float[] logits, long[] allowed) {
+        boolean any = false;
+        for (long w : allowed) {
+            any |= w != 0;
+        }
+        if (!any) {
+            return;
+        }
+        for (int w = 0; w < allowed.length; w++) {
+            long bits = allowed[w];
+            if (bits == -1L) {
+                continue;
+            }
+            int base = w << 6;
+            int end = Math.min(64, logits.length - base);
+            for (int b = 0; b < end; b++) {
+                if ((bits & (1L << b)) == 0) {
+                    logits[base + b] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
     }
 
     /** Publishes every block whose positions are all computed (prompt and output alike) to the prefix cache. */

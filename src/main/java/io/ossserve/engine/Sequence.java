@@ -24,6 +24,9 @@ final class Sequence implements GenerationHandle {
     int cachedTokens = -1;
     int preemptions;
     KvCache cache;
+    /** per-sequence state of a bitset constraint (created at the first sampled token), and its bitset */
+    TokenConstraint.Matcher matcher;
+    long[] allowedBits;
     volatile boolean cancelled;
     volatile boolean done;
 

@@ -18,6 +18,27 @@ public interface TokenConstraint {
      */
     int[] allowed(int[] output, int count);
 
+    /**
+     * A per-sequence matcher that writes the allowed ids as a bitset (grammars whose allowed sets are large), or null
+     * to use {@link #allowed}. The scheduler creates one per sequence and samples from the masked logits.
+     */
+    default Matcher newMatcher() {
+        return null;
+    }
+
+    /** Mutable per-sequence state of a bitset constraint; only the scheduler thread calls it. */
+    interface Matcher {
+        /**
+         * @param tokens    the sequence's tokens (prompt and output)
+         * @param from      where the output starts in {@code tokens}
+         * @param to        end of the output so far (the matcher catches up with the tokens it has not seen)
+         * @param remaining how many tokens may still be generated, this one included
+         * @param allowed   bitset over the vocabulary, cleared by the caller; set bits are allowed next
+         * @return false when the output is free at this step ({@code allowed} is ignored)
+         */
+        boolean mask(int[] tokens, int from, int to, int remaining, long[] allowed);
+    }
+
     /** The output must start with one of {@code choices} (token sequences); free afterwards. */
     static TokenConstraint oneOf(List<int[]> choices) {
         List<int[]> copy = new ArrayList<>();

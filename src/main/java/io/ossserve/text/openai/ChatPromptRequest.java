@@ -13,13 +13,19 @@ import java.util.Objects;
  *                        the engine's constrained decoding, not the prompt's)
  * @param reasoningEffort {@code low}, {@code medium}, {@code high} ({@code minimal} reads as low); null for the default
  * @param jsonSchema      structured output format, or null
+ * @param jsonObject      {@code response_format: {type: json_object}} (the answer is any JSON object)
  */
 public record ChatPromptRequest(List<ChatMessage> messages, List<FunctionTool> tools, String toolChoice,
-                                String reasoningEffort, JsonSchemaFormat jsonSchema) {
+                                String reasoningEffort, JsonSchemaFormat jsonSchema, boolean jsonObject) {
     public ChatPromptRequest {
         Objects.requireNonNull(messages, "messages");
         messages = List.copyOf(messages);
         tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    public ChatPromptRequest(List<ChatMessage> messages, List<FunctionTool> tools, String toolChoice,
+                             String reasoningEffort, JsonSchemaFormat jsonSchema) {
+        this(messages, tools, toolChoice, reasoningEffort, jsonSchema, false);
     }
 
     public static ChatPromptRequest of(List<ChatMessage> messages) {
