@@ -8,10 +8,18 @@ import java.util.Map;
  * lists, long arrays, strings, numbers, booleans. Avoids a JSON library's start-up cost where a
  * checkpoint is written in a fraction of a second.
  */
-final class JsonText {
+public final class JsonText {
     private JsonText() {}
 
-    static String write(Object value, boolean pretty) {
+    /** {@code s} as a JSON string literal (quotes, escapes of quote, backslash and control characters). */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        string(sb, s);
+        return sb.toString();
+    }
+
+    /** Writes maps, lists, long arrays, strings, numbers and booleans as JSON (pretty: two-space indents). */
+    public static String write(Object value, boolean pretty) {
         StringBuilder sb = new StringBuilder();
         append(sb, value, pretty ? 0 : -1);
         return sb.toString();
