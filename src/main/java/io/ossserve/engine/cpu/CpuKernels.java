@@ -23,6 +23,16 @@ public interface CpuKernels {
     /** Same as {@link #matmul} for expert {@code expert} of MXFP4 weights ({@code [rows, cols]} per expert). */
     void matmulMxfp4(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out);
 
+    /**
+     * Clamped SwiGLU of interleaved gate/up rows (gpt-oss-spec.md §2.5): with g = h[2j] + bias[2j] clamped above
+     * at {@code limit} and l = h[2j+1] + bias[2j+1] clamped to ±limit, {@code out[j] = g·σ(alpha·g)·(l + 1)}.
+     *
+     * @param h    [tokens, 2·inter] gate/up projections (bias not yet added)
+     * @param bias the expert's [2·inter] bias starting at {@code biasOff}
+     * @param out  [tokens, inter]
+     */
+    void swiglu(float[] h, float[] bias, int biasOff, int tokens, int inter, float alpha, float limit, float[] out);
+
     /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 

@@ -56,14 +56,7 @@ final class CpuMoe {
             float[] h1 = new float[n * 2 * inter];
             kernels.matmulMxfp4(lw.mlp1(), ex, in, n, h1);
             float[] act = new float[n * inter];
-            int b1 = ex * 2 * inter;
-            for (int t = 0; t < n; t++) {
-                for (int j = 0; j < inter; j++) {
-                    float g = h1[t * 2 * inter + 2 * j] + lw.mlp1Bias()[b1 + 2 * j];
-                    float lin = h1[t * 2 * inter + 2 * j + 1] + lw.mlp1Bias()[b1 + 2 * j + 1];
-                    act[t * inter + j] = swiglu(g, lin);
-                }
-            }
+            kernels.swiglu(h1, lw.mlp1Bias(), ex * 2 * inter, n, inter, (float) c.swigluAlpha(), (float) c.swigluLimit(), act);
             float[] y = new float[n * h];
             kernels.matmulMxfp4(lw.mlp2(), ex, act, n, y);
             int b2 = ex * h;
@@ -74,15 +67,6 @@ final class CpuMoe {
                 kernels.axpy(gate[t], y, t * h, x, members[t] * h, h);
             }
         }
-    }
-
-    /** Clamped SwiGLU: gate clamped above, linear clamped both sides, σ(α·g), times (lin + 1). */
-    float swiglu(float g, float lin) {
-        float limit = (float) c.swigluLimit();
-        g = Math.min(g, limit);
-        lin = Math.max(-limit, Math.min(lin, limit));
-        float sig = (float) (1.0 / (1.0 + Math.exp(-c.swigluAlpha() * g)));
-        return g * sig * (lin + 1f);
     }
 
     /** Top-k of logits[off, off+e) (ties: lower index first) and softmax over the k values. */

@@ -50,6 +50,18 @@ public final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public void swiglu(float[] h, float[] bias, int biasOff, int tokens, int inter, float alpha, float limit, float[] out) {
+        for (int t = 0; t < tokens; t++) {
+            for (int j = 0; j < inter; j++) {
+                float g = Math.min(h[t * 2 * inter + 2 * j] + bias[biasOff + 2 * j], limit);
+                float lin = Math.max(-limit, Math.min(h[t * 2 * inter + 2 * j + 1] + bias[biasOff + 2 * j + 1], limit));
+                float sig = (float) (1.0 / (1.0 + Math.exp(-alpha * g)));
+                out[t * inter + j] = g * sig * (lin + 1f);
+            }
+        }
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {

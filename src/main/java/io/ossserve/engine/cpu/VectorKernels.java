@@ -456,13 +456,41 @@ public final class VectorKernels implements CpuKernels {
     // ---- small vector ops ---------------------------------------------------------------------------
 
     @Override
+    public void swiglu(float[] h, float[] bias, int biasOff, int tokens, int inter, float alpha, float limit, float[] out) {
+        float[] gate = new float[inter], lin = new float[inter];
+        for (int t = 0; t < tokens; t++) {
+            int hOff = t * 2 * inter;
+            for (int j = 0; j < inter; j++) {                      // de-interleave and add the bias
+                gate[j] = h[hOff + 2 * j] + bias[biasOff + 2 * j];
+                lin[j] = h[hOff + 2 * j + 1] + bias[biasOff + 2 * j + 1];
+            }
+            int j = 0;
+            for (; j + L <= inter; j += L) {
+                FloatVector g = FloatVector.fromArray(F, gate, j).min(limit);
+                FloatVector l = FloatVector.fromArray(F, lin, j).max(-limit).min(limit);
+                FloatVector sig = FloatVector.broadcast(F, 1f).div(g.mul(-alpha).lanewise(VectorOperators.EXP).add(1f));
+                g.mul(sig).mul(l.add(1f)).intoArray(out, t * inter + j);
+            }
+            for (; j < inter; j++) {
+                float g = Math.min(gate[j], limit);
+                float l = Math.max(-limit, Math.min(lin[j], limit));
+                out[t * inter + j] = g * (float) (1.0 / (1.0 + Math.exp(-alpha * g))) * (l + 1f);
+            }
+        }
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F), acc2 = FloatVector.zero(F);   // two chains: head_dim 64 is 8 steps
         int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+            acc2 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, b, bo + i + L), acc2);
+        }
         for (; i + L <= n; i += L) {
             acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = acc.add(acc2).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }

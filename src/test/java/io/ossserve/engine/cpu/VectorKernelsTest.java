@@ -102,6 +102,27 @@ class VectorKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"1,64", "3,37", "5,8"})
+    void swigluMatchesReferenceIncludingTheClamps(int tokens, int inter) {
+        Random r = new Random(tokens * 7L + inter);
+        float[] h = new float[tokens * 2 * inter];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = (float) (r.nextGaussian() * 6);      // often beyond the ±7 clamp once the bias is added
+        }
+        float[] bias = random(r, 3 * 2 * inter);
+        float[] got = new float[tokens * inter], want = new float[tokens * inter];
+        FAST.swiglu(h, bias, 2 * inter, tokens, inter, 1.702f, 7f, got);
+        REF.swiglu(h, bias, 2 * inter, tokens, inter, 1.702f, 7f, want);
+        for (int i = 0; i < want.length; i++) {
+            assertThat(got[i]).as("element %d", i).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(want[i]))));
+        }
+        // spot-check the reference itself: g = 8 is clamped to 7, lin = -9 to -7
+        float[] one = new float[1];
+        REF.swiglu(new float[] {8f, -9f}, new float[] {0f, 0f}, 0, 1, 1, 1.702f, 7f, one);
+        assertThat((double) one[0]).isCloseTo(7.0 / (1 + Math.exp(-1.702 * 7)) * (-7 + 1), org.assertj.core.data.Offset.offset(1e-5));
+    }
+
     @Test
     void dotAndAxpyMatchReference() {
         Random r = new Random(5);
