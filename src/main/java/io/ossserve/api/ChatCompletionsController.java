@@ -13,6 +13,7 @@ import io.ossserve.security.TenantContext;
 import io.ossserve.security.TenantPrincipal;
 import io.ossserve.text.openai.ChatDelta;
 import io.ossserve.text.openai.ChatPromptRequest;
+import io.ossserve.text.openai.PromptSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -56,13 +57,14 @@ class ChatCompletionsController {
         ChatRequestParser.object(body);
         String model = models.check(ChatRequestParser.model(body));
         ChatPromptRequest prompt = ChatRequestParser.prompt(body);
+        PromptSettings settings = ChatRequestParser.promptSettings(body, chat.promptSettings());
         ChatRequestParser.Sampling s = ChatRequestParser.sampling(body, limits.maxN(), limits.maxStopSequences());
         String requestId = RequestIds.of(request);
         response.setHeader("x-request-id", requestId);
         TenantPrincipal tenant = TenantContext.of(request).orElse(null);
         ChatCommand cmd = new ChatCommand(prompt, s.maxTokens(), s.temperature(), s.topP(), s.topK(), s.seed(), s.stop(),
                 s.n(), s.logprobs(), s.topLogprobs(), s.ignoreEos(), s.user(), tenant == null ? null : tenant.tenantId(),
-                tenant != null && tenant.promptLogging(), s.stream(), requestId, "/v1/chat/completions");
+                tenant != null && tenant.promptLogging(), s.stream(), requestId, "/v1/chat/completions", settings);
         ChatRun run = chat.start(cmd);
         String id = "chatcmpl-" + RequestIds.random(24);
         long created = Instant.now().getEpochSecond();
@@ -97,21 +99,11 @@ class ChatCompletionsController {
         } catch (QuotaException e) {
             // the generation guard ended the stream (time limit): tell the client in the stream, as OpenAI does
             LOG.warn("stream {} ended: {}", requestId, e.getMessage());
-            try {
-                sse.send(ErrorBody.of(e.getMessage(), e.type(), null, e.code()));
-                sse.done();
-            } catch (IOException ignored) {
-                // client gone as well
-            }
+            SseWriter.endWithError(sse, ErrorBody.of(e.getMessage(), e.type(), null, e.code()));
         } catch (RuntimeException e) {
             LOG.error("stream {} failed", requestId, e);
-            try {
-                sse.send(ErrorBody.of("The server had an error while generating (" + e.getClass().getSimpleName() + ")",
-                        "server_error", null, "internal_error"));
-                sse.done();
-            } catch (IOException ignored) {
-                // client gone as well
-            }
+            SseWriter.endWithError(sse, ErrorBody.of("The server had an error while generating ("
+                    + e.getClass().getSimpleName() + ")", "server_error", null, "internal_error"));
         }
         return null;
     }

@@ -5,7 +5,11 @@ import io.ossserve.text.openai.ChatPromptRequest;
 import io.ossserve.text.openai.FunctionTool;
 import io.ossserve.text.openai.JsonSchemaFormat;
 import io.ossserve.text.openai.MessageContent;
+import io.ossserve.text.openai.PromptSettings;
 import io.ossserve.text.openai.ToolCall;
+import io.ossserve.text.harmony.ReasoningEffort;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -74,6 +78,62 @@ final class ChatRequestParser {
         JsonNode rf = body.get("response_format");
         boolean jsonObject = rf != null && rf.isObject() && "json_object".equals(optionalString(rf, "type"));
         return new ChatPromptRequest(messages, tools, toolChoice, effort, responseFormat(rf), jsonObject);
+    }
+
+    /**
+     * The harmony system fields of one request, from {@code chat_template_kwargs}: {@code current_date}
+     * (YYYY-MM-DD), {@code knowledge_cutoff}, {@code model_identity}, {@code reasoning_effort} (the default when the
+     * request names none). Other keys are ignored (they belong to other models' templates).
+     *
+     * @return {@code base} when the request overrides nothing
+     */
+    static PromptSettings promptSettings(JsonNode body, PromptSettings base) {
+        JsonNode kw = body.get("chat_template_kwargs");
+        if (kw == null || kw.isNull()) {
+            return base;
+        }
+        if (!kw.isObject()) {
+            throw OpenAiException.invalid("chat_template_kwargs", "'chat_template_kwargs' must be an object");
+        }
+        LocalDate date = base.currentDate();
+        String d = kwString(kw, "current_date");
+        if (d != null) {
+            try {
+                date = LocalDate.parse(d);
+            } catch (DateTimeParseException e) {
+                throw OpenAiException.invalid("chat_template_kwargs.current_date",
+                        "'chat_template_kwargs.current_date' must be a date YYYY-MM-DD (got '" + d + "')");
+            }
+        }
+        String cutoff = kwString(kw, "knowledge_cutoff");
+        String identity = kwString(kw, "model_identity");
+        String effort = kwString(kw, "reasoning_effort");
+        ReasoningEffort defaultEffort = base.defaultEffort();
+        if (effort != null) {
+            try {
+                defaultEffort = ReasoningEffort.parse(effort);
+            } catch (IllegalArgumentException e) {
+                throw OpenAiException.invalid("chat_template_kwargs.reasoning_effort",
+                        "'chat_template_kwargs.reasoning_effort' must be one of low, medium, high (got '" + effort + "')");
+            }
+        }
+        if (d == null && cutoff == null && identity == null && effort == null) {
+            return base;
+        }
+        return new PromptSettings(identity != null ? identity : base.modelIdentity(),
+                cutoff != null ? cutoff : base.knowledgeCutoff(), date, defaultEffort, base.clock());
+    }
+
+    private static String kwString(JsonNode kw, String name) {
+        JsonNode v = kw.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isString() || v.stringValue().isBlank()) {
+            throw OpenAiException.invalid("chat_template_kwargs." + name, "'chat_template_kwargs." + name
+                    + "' must be a non-empty string");
+        }
+        return v.stringValue();
     }
 
     private static ChatMessage message(JsonNode m, String field) {
@@ -226,9 +286,20 @@ final class ChatRequestParser {
     }
 
     static Sampling sampling(JsonNode body, int maxN, int maxStops) {
-        Integer maxTokens = optionalInt(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
+        return sampling(body, maxN, maxStops, false);
+    }
+
+    /**
+     * The sampling fields; {@code textCompletion} reads them as {@code /v1/completions} does: {@code logprobs} is the
+     * number of alternatives (0..20) rather than a boolean, and {@code max_tokens} defaults to 16.
+     */
+    static Sampling sampling(JsonNode body, int maxN, int maxStops, boolean textCompletion) {
+        Integer maxTokens = textCompletion ? null : optionalInt(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
         if (maxTokens == null) {
             maxTokens = optionalInt(body, "max_tokens", 1, Integer.MAX_VALUE);
+        }
+        if (textCompletion) {
+            maxTokens = maxTokens == null ? 16 : maxTokens;
         }
         double temperature = optionalNumber(body, "temperature", 0, 2, 1.0);
         double topP = optionalNumber(body, "top_p", 0, 1, 1.0);
@@ -248,8 +319,15 @@ final class ChatRequestParser {
         }
         List<String> stop = stop(body.get("stop"), maxStops);
         Integer n = optionalInt(body, "n", 1, maxN);
-        boolean logprobs = optionalBoolean(body, "logprobs", false);
-        Integer top = optionalInt(body, "top_logprobs", 0, 20);
+        boolean logprobs;
+        Integer top;
+        if (textCompletion) {
+            top = optionalInt(body, "logprobs", 0, 20);
+            logprobs = top != null;
+        } else {
+            logprobs = optionalBoolean(body, "logprobs", false);
+            top = optionalInt(body, "top_logprobs", 0, 20);
+        }
         if (top != null && top > 0 && !logprobs) {
             throw OpenAiException.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true");
         }

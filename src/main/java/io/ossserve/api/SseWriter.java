@@ -32,6 +32,16 @@ final class SseWriter {
         out.flush();
     }
 
+    /** Ends a started stream with one {@code data: {"error": …}} event and {@code [DONE]}; a gone client is ignored. */
+    static void endWithError(SseWriter sse, ErrorBody error) {
+        try {
+            sse.send(error);
+            sse.done();
+        } catch (IOException ignored) {
+            // the client is gone as well
+        }
+    }
+
     void done() throws IOException {
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();

@@ -102,7 +102,7 @@ final class AuditFilter extends OncePerRequestFilter {
             kind = AuditKind.ADMIN_ACTION;
             Object action = request.getAttribute(SecurityAttributes.ADMIN_ACTION);
             detail = action != null ? action.toString() : detail;
-        } else if (uri.startsWith("/v1/") || uri.startsWith("/tenant/")) {
+        } else if (uri.startsWith("/v1/") || uri.startsWith("/tenant/") || uri.equals("/tokenize") || uri.equals("/detokenize")) {
             kind = AuditKind.API_CALL;
         } else {
             return; // an ordinary unauthenticated-path call that is not ours to audit

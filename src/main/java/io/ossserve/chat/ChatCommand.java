@@ -1,6 +1,7 @@
 package io.ossserve.chat;
 
 import io.ossserve.text.openai.ChatPromptRequest;
+import io.ossserve.text.openai.PromptSettings;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,11 +20,12 @@ import java.util.Objects;
  * @param ignoreEos         keep generating past the end-of-answer tokens (benchmarks: fixed output length)
  * @param tenant            authenticated tenant id: prefix-cache salt and observer tenant; null = anonymous
  * @param keepTexts         give observers the prompt and completion text (the tenant opted in to prompt logging)
+ * @param promptSettings    harmony system fields of this request ({@code chat_template_kwargs}); null = the server's
  */
 public record ChatCommand(ChatPromptRequest prompt, Integer maxTokens, double temperature, double topP, int topK,
                           Long seed, List<String> stop, int n, boolean logprobs, int topLogprobs,
                           boolean ignoreEos, String user, String tenant, boolean keepTexts, boolean stream,
-                          String requestId, String endpoint) {
+                          String requestId, String endpoint, PromptSettings promptSettings) {
     public ChatCommand {
         Objects.requireNonNull(prompt, "prompt");
         stop = stop == null ? List.of() : List.copyOf(stop);

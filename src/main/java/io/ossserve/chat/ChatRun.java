@@ -6,6 +6,7 @@ import io.ossserve.engine.GenerationHandle;
 import io.ossserve.engine.SampledToken;
 import io.ossserve.engine.TokenSink;
 import io.ossserve.text.O200kHarmonyTokenizer;
+import io.ossserve.text.SpecialTokens;
 import io.ossserve.text.TokenStreamDecoder;
 import io.ossserve.text.harmony.HarmonyEvent;
 import io.ossserve.text.harmony.HarmonyStreamParser;
@@ -159,6 +160,9 @@ public final class ChatRun {
         int id = t.token().token();
         List<TokenLogprob> lp = cmd.logprobs() ? List.of(logprob(t.token())) : List.of();
         if (!harmony) {
+            if (!cmd.ignoreEos() && (id == SpecialTokens.ENDOFTEXT || id == SpecialTokens.RETURN)) {
+                return; // the end-of-text token ends the completion; it is not part of its text
+            }
             emitContent(c, c.decoder.push(id), lp, listener);
             return;
         }

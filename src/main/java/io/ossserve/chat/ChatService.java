@@ -54,6 +54,11 @@ public class ChatService {
         return settings;
     }
 
+    /** The shared o200k_harmony tokenizer (thread-safe). */
+    public O200kHarmonyTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** The prompt ids of a chat request (also used by {@code /v1/chat/completions/render}). */
     public int[] renderPrompt(io.ossserve.text.openai.ChatPromptRequest prompt, PromptSettings promptSettings) {
         try {
@@ -78,7 +83,7 @@ public class ChatService {
 
     public ChatRun start(ChatCommand cmd) {
         InferenceEngine engine = engine();
-        int[] prompt = renderPrompt(cmd.prompt(), settings);
+        int[] prompt = renderPrompt(cmd.prompt(), cmd.promptSettings() == null ? settings : cmd.promptSettings());
         TokenConstraint constraint = StructuredOutputs.constraint(cmd.prompt(), this::toolCallHeader, tokenizer);
         return submit(engine, cmd, prompt, constraint, true);
     }

@@ -29,7 +29,7 @@ class QuotaConfig {
     @Bean
     FilterRegistrationBean<RateLimitFilter> rateLimitFilter(QuotaService quota) {
         FilterRegistrationBean<RateLimitFilter> r = new FilterRegistrationBean<>(new RateLimitFilter(quota));
-        r.addUrlPatterns("/v1/*");
+        r.addUrlPatterns("/v1/*", "/tokenize", "/detokenize");
         r.setOrder(FILTER_ORDER);
         return r;
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Runs after Spring Security on /v1/*: counts the request against the tenant's RPM, adds the
+ * Runs after Spring Security on /v1/*, /tokenize and /detokenize: counts the request against the tenant's RPM, adds the
  * {@code x-ratelimit-*} headers to every response and answers 429 with an OpenAI body when the minute is used up.
  */
 final class RateLimitFilter extends OncePerRequestFilter {

@@ -125,6 +125,30 @@ class RealEngineIT {
     }
 
     @Test
+    void rawCompletionsRunOnTheRealEngineStreamedOrNot() throws Exception {
+        String req = "{\"model\":\"tiny-random\",\"prompt\":\"Once upon a time\",\"max_tokens\":8,\"temperature\":0";
+        HttpResponse<String> r = ScriptedServer.HTTP.send(post("/v1/completions", req + "}"), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode c = JSON.readTree(r.body());
+        assertThat(c.get("usage").get("completion_tokens").asInt()).isBetween(1, 8);
+        String text = c.get("choices").get(0).get("text").stringValue();
+        HttpResponse<String> s = ScriptedServer.HTTP.send(post("/v1/completions", req + ",\"stream\":true}"),
+                HttpResponse.BodyHandlers.ofString());
+        StringBuilder streamed = new StringBuilder();
+        for (JsonNode e : ChatApiIT.events(s.body())) {
+            streamed.append(e.get("choices").get(0).get("text").stringValue());
+        }
+        assertThat(streamed.toString()).as("greedy: the stream carries the same text").isEqualTo(text);
+    }
+
+    HttpRequest post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + GOVERNANCE.defaultTenantKey(port))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    @Test
     void sixtyFourConcurrentStreamsCompleteWithTheirOwnTokensAndUsage() throws Exception {
         String[] users = {"alpha", "bravo charlie", "delta echo foxtrot", "golf"};
         List<Streamed> solo = new ArrayList<>();

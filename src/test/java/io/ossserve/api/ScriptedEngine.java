@@ -42,6 +42,8 @@ final class ScriptedEngine implements InferenceEngine {
         return prompt.contains("long story") ? LONG : ANSWER;
     };
     volatile boolean overloaded;
+    /** Reports work pending and no step for two minutes (readiness must turn down). */
+    volatile boolean stalled;
     final AtomicInteger cancelled = new AtomicInteger();
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -109,7 +111,9 @@ final class ScriptedEngine implements InferenceEngine {
 
     @Override
     public EngineStats stats() {
-        return new EngineStats(0, 0, 0, 1024, 0, 0, 0, 0, 0, 0, System.nanoTime(), true);
+        return stalled
+                ? new EngineStats(1, 1, 0, 1024, 0, 0, 0, 0, 0, 0, System.nanoTime() - 120_000_000_000L, false)
+                : new EngineStats(0, 0, 0, 1024, 0, 0, 0, 0, 0, 0, System.nanoTime(), true);
     }
 
     @Override

@@ -37,13 +37,16 @@ public final class HarmonyToOpenAi {
         this(randomIds());
     }
 
+    /** Shared (thread-safe): constructing a SecureRandom per call showed up on the request path. */
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     /** With ids from {@code toolCallIds} (e.g. deterministic ones in tests). */
     public HarmonyToOpenAi(Supplier<String> toolCallIds) {
         this.toolCallIds = toolCallIds;
     }
 
     public static Supplier<String> randomIds() {
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = RANDOM;
         return () -> {
             StringBuilder sb = new StringBuilder("call_");
             for (int i = 0; i < 24; i++) {
