@@ -85,7 +85,7 @@ public final class EngineBenchmark {
                 caches.add(cache);
                 int seq = s;
                 b.step(List.of(new StepChunk(cache, tokens(random, promptLength), StepChunk.Logits.LAST)),
-                        (ci, j, l) -> next[seq][0] = argmax(l));
+                        (ci, j, l) -> next[seq][0] = Sampler.argmax(l));
             }
             long t0 = System.nanoTime();
             for (int step = 0; step < steps; step++) {
@@ -93,22 +93,12 @@ public final class EngineBenchmark {
                 for (int s = 0; s < batch; s++) {
                     chunks.add(new StepChunk(caches.get(s), next[s].clone(), StepChunk.Logits.LAST));
                 }
-                b.step(chunks, (ci, j, l) -> next[ci][0] = argmax(l));
+                b.step(chunks, (ci, j, l) -> next[ci][0] = Sampler.argmax(l));
             }
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             caches.forEach(KvCache::close);
         }
-    }
-
-    private static int argmax(float[] l) {
-        int best = 0;
-        for (int i = 1; i < l.length; i++) {
-            if (l[i] > l[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     static double median(List<Double> v) {

@@ -3,7 +3,6 @@ package io.ossserve.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Generates one sequence on a backend: prefill, then decode token by token until a stop token, the
@@ -40,7 +39,6 @@ public final class Generator {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds the context length "
                     + backend.config().maxPositionEmbeddings());
         }
-        Predicate<Integer> isStop = stopTokens::contains;
         Sampler sampler = new Sampler(params);
         List<SampledToken> out = new ArrayList<>();
         float[][] last = new float[1][];
@@ -64,7 +62,7 @@ public final class Generator {
                     reason = FinishReason.CANCELLED;
                     break;
                 }
-                if (isStop.test(tok.token())) {
+                if (stopTokens.contains(tok.token())) {
                     reason = FinishReason.STOP;
                     break;
                 }

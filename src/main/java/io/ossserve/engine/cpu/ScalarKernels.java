@@ -80,22 +80,17 @@ public final class ScalarKernels implements CpuKernels {
     @Override
     public double streamReadGBs(long bytes, int repeats) {
         float[][] chunks = new float[(int) Math.max(1, bytes / (4L << 20))][1 << 20];
-        double best = 0;
-        for (int rep = 0; rep < repeats; rep++) {
-            long t0 = System.nanoTime();
-            double[] sink = new double[chunks.length];
-            parallel.forRange(chunks.length, 1, (from, to) -> {
-                for (int c = from; c < to; c++) {
-                    float s = 0;
-                    for (float v : chunks[c]) {
-                        s += v;
+        double[] sink = new double[chunks.length];
+        return Calibration.bestRate(repeats, 0, chunks.length * (4.0 * (1 << 20)), () ->
+                parallel.forRange(chunks.length, 1, (from, to) -> {
+                    for (int c = from; c < to; c++) {
+                        float s = 0;
+                        for (float v : chunks[c]) {
+                            s += v;
+                        }
+                        sink[c] = s;
                     }
-                    sink[c] = s;
-                }
-            });
-            best = Math.max(best, chunks.length * (4.0 * (1 << 20)) / (System.nanoTime() - t0));
-        }
-        return best;
+                }));
     }
 
     @Override
@@ -103,22 +98,16 @@ public final class ScalarKernels implements CpuKernels {
         int threads = parallel.threads();
         long iters = 1 << 16;
         double[] sink = new double[threads];
-        double best = 0;
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        do {
-        long t0 = System.nanoTime();
-        parallel.forRange(threads, 1, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                float a = 1, b = 0.999f, c = 1e-3f, d = 1, e = 1, f = 1, g = 1, h = 1;
-                for (long i = 0; i < iters; i++) {
-                    a = Math.fma(a, b, c); d = Math.fma(d, b, c); e = Math.fma(e, b, c); f = Math.fma(f, b, c);
-                    g = Math.fma(g, b, c); h = Math.fma(h, b, c);
-                }
-                sink[t] = a + d + e + f + g + h;
-            }
-        });
-        best = Math.max(best, threads * iters * 6 * 2.0 / (System.nanoTime() - t0));
-        } while (System.nanoTime() < deadline);
-        return best;
+        return Calibration.bestRate(1, millis, threads * iters * 6 * 2.0, () ->
+                parallel.forRange(threads, 1, (from, to) -> {
+                    for (int t = from; t < to; t++) {
+                        float a = 1, b = 0.999f, c = 1e-3f, d = 1, e = 1, f = 1, g = 1, h = 1;
+                        for (long i = 0; i < iters; i++) {
+                            a = Math.fma(a, b, c); d = Math.fma(d, b, c); e = Math.fma(e, b, c); f = Math.fma(f, b, c);
+                            g = Math.fma(g, b, c); h = Math.fma(h, b, c);
+                        }
+                        sink[t] = a + d + e + f + g + h;
+                    }
+                }));
     }
 }

@@ -518,26 +518,20 @@ public final class VectorKernels implements CpuKernels {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
             MemorySegment seg = arena.allocate(n * chunk, 64);
             seg.fill((byte) 0x3F);
-            double best = 0;
             float[] sink = new float[(int) n];
-            for (int rep = 0; rep < repeats; rep++) {
-                long t0 = System.nanoTime();
-                parallel.forRange((int) n, 1, (from, to) -> {
-                    for (int c = from; c < to; c++) {
-                        long base = c * chunk;
-                        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-                        for (long off = 0; off < chunk; off += 4L * 4 * L) {
-                            a0 = a0.add(FloatVector.fromMemorySegment(F, seg, base + off, LE));
-                            a1 = a1.add(FloatVector.fromMemorySegment(F, seg, base + off + 4L * L, LE));
-                            a2 = a2.add(FloatVector.fromMemorySegment(F, seg, base + off + 8L * L, LE));
-                            a3 = a3.add(FloatVector.fromMemorySegment(F, seg, base + off + 12L * L, LE));
-                        }
-                        sink[c] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+            return Calibration.bestRate(repeats, 0, (double) n * chunk, () -> parallel.forRange((int) n, 1, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    long base = c * chunk;
+                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                    for (long off = 0; off < chunk; off += 4L * 4 * L) {
+                        a0 = a0.add(FloatVector.fromMemorySegment(F, seg, base + off, LE));
+                        a1 = a1.add(FloatVector.fromMemorySegment(F, seg, base + off + 4L * L, LE));
+                        a2 = a2.add(FloatVector.fromMemorySegment(F, seg, base + off + 8L * L, LE));
+                        a3 = a3.add(FloatVector.fromMemorySegment(F, seg, base + off + 12L * L, LE));
                     }
-                });
-                best = Math.max(best, (double) n * chunk / (System.nanoTime() - t0));
-            }
-            return best;
+                    sink[c] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+                }
+            }));
         }
     }
 
@@ -546,24 +540,17 @@ public final class VectorKernels implements CpuKernels {
         int threads = parallel.threads();
         long iters = 1 << 16;
         float[] sink = new float[threads];
-        double best = 0;
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        do {
-            long t0 = System.nanoTime();
-            parallel.forRange(threads, 1, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    FloatVector b = FloatVector.broadcast(F, 0.999f), c = FloatVector.broadcast(F, 1e-3f);
-                    FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
-                    for (long i = 0; i < iters; i++) {
-                        a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c); a4 = a4.fma(b, c);
-                        a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c); a8 = a8.fma(b, c); a9 = a9.fma(b, c);
-                    }
-                    sink[t] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
-                            .reduceLanes(VectorOperators.ADD);
+        return Calibration.bestRate(1, millis, threads * iters * 10.0 * L * 2, () -> parallel.forRange(threads, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                FloatVector b = FloatVector.broadcast(F, 0.999f), c = FloatVector.broadcast(F, 1e-3f);
+                FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
+                for (long i = 0; i < iters; i++) {
+                    a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c); a4 = a4.fma(b, c);
+                    a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c); a8 = a8.fma(b, c); a9 = a9.fma(b, c);
                 }
-            });
-            best = Math.max(best, threads * iters * 10.0 * L * 2 / (System.nanoTime() - t0));
-        } while (System.nanoTime() < deadline);
-        return best;
+                sink[t] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
+                        .reduceLanes(VectorOperators.ADD);
+            }
+        }));
     }
 }
