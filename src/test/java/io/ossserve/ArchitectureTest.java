@@ -44,4 +44,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("jcuda..")
                 .check(CLASSES);
     }
+
+    @Test
+    void theEngineCommandLineLoadsNoSpring() {
+        // EngineMain runs on hosts that carry only the engine's jars (the GPU machine): its commands stay Spring-free
+        noClasses().that().haveSimpleNameStartingWith("EngineMain").or().haveSimpleNameStartingWith("ModelCommand")
+                .or().haveSimpleNameStartingWith("GenerateCommand").or().haveSimpleNameStartingWith("Bench")
+                .or().haveSimpleNameStartingWith("EngineOptions")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta..",
+                        "io.ossserve.config..", "io.ossserve.api..", "io.ossserve.security..")
+                .check(CLASSES);
+    }
 }

@@ -30,7 +30,10 @@ public final class Main implements Runnable {
 
     /** The configured picocli command line (tests call it without exiting the JVM). */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withErrorHandler(new CommandLine(new Main()));
+    }
+
+    static CommandLine withErrorHandler(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             // user-facing failures: one clear line, no stack trace
             line.getErr().println("error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));

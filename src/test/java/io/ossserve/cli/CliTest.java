@@ -27,13 +27,17 @@ class CliTest {
 
     record Run(int code, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    static Run run(String... args) {
+        return run(Main::commandLine, args);
+    }
+
+    static synchronized Run run(java.util.function.Supplier<picocli.CommandLine> commandLine, String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            var cl = Main.commandLine();
+            var cl = commandLine.get();
             cl.setOut(new java.io.PrintWriter(System.out, true));
             cl.setErr(new java.io.PrintWriter(System.err, true));
             int code = cl.execute(args);
@@ -84,6 +88,17 @@ class CliTest {
             }
             assertThat(Integer.parseInt(ids[0])).isEqualTo(best);
         }
+    }
+
+    @Test
+    void theEngineOnlyCommandLineGeneratesTheSameTokens() {
+        String[] args = {"generate", "--model", TestModels.tiny().toString(), "--tokens", "200006,1428,200008", "--max-tokens", "3"};
+        Run engine = run(EngineMain::commandLine, args);
+        assertThat(engine.code()).as(engine.err()).isZero();
+        assertThat(line(engine.out(), "tokens: ")).isEqualTo(line(run(args).out(), "tokens: "));
+        Run serve = run(EngineMain::commandLine, "serve");
+        assertThat(serve.code()).isEqualTo(2);
+        assertThat(serve.err()).contains("Unmatched argument");
     }
 
     @Test
