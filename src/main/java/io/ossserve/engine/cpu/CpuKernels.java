@@ -24,6 +24,16 @@ public interface CpuKernels {
     void matmulMxfp4(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out);
 
     /**
+     * {@link #matmulMxfp4} for several experts at once: {@code outs[i] = experts[i](xs[i])} with {@code tokens[i]}
+     * rows each. Implementations may run them as one parallel job (a decode step's experts are small).
+     */
+    default void matmulMxfp4(Mxfp4Experts w, int[] experts, float[][] xs, int[] tokens, float[][] outs) {
+        for (int i = 0; i < experts.length; i++) {
+            matmulMxfp4(w, experts[i], xs[i], tokens[i], outs[i]);
+        }
+    }
+
+    /**
      * Clamped SwiGLU of interleaved gate/up rows (gpt-oss-spec.md §2.5): with g = h[2j] + bias[2j] clamped above
      * at {@code limit} and l = h[2j+1] + bias[2j+1] clamped to ±limit, {@code out[j] = g·σ(alpha·g)·(l + 1)}.
      *

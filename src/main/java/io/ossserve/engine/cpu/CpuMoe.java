@@ -36,35 +36,55 @@ final class CpuMoe {
                 count[chosen[i * k + j]]++;
             }
         }
+        int active = 0;
+        for (int ex = 0; ex < e; ex++) {
+            active += count[ex] > 0 ? 1 : 0;
+        }
+        int[] experts = new int[active], tokens = new int[active];
+        int[][] members = new int[active][];      // row index of each token of the expert
+        float[][] gate = new float[active][];     // its routing weight
+        float[][] in = new float[active][];       // [n, H]
+        float[][] h1 = new float[active][];       // [n, 2I]
+        int a = 0;
         for (int ex = 0; ex < e; ex++) {
             int n = count[ex];
             if (n == 0) {
                 continue;
             }
-            int[] members = new int[n];        // row index
-            float[] gate = new float[n];       // routing weight
-            float[] in = new float[n * h];
+            experts[a] = ex;
+            tokens[a] = n;
+            members[a] = new int[n];
+            gate[a] = new float[n];
+            in[a] = new float[n * h];
+            h1[a] = new float[n * 2 * inter];
             int m = 0;
             for (int i = 0; i < rows * k; i++) {
                 if (chosen[i] == ex) {
-                    members[m] = i / k;
-                    gate[m] = weight[i];
-                    System.arraycopy(u, (i / k) * h, in, m * h, h);
+                    members[a][m] = i / k;
+                    gate[a][m] = weight[i];
+                    System.arraycopy(u, (i / k) * h, in[a], m * h, h);
                     m++;
                 }
             }
-            float[] h1 = new float[n * 2 * inter];
-            kernels.matmulMxfp4(lw.mlp1(), ex, in, n, h1);
-            float[] act = new float[n * inter];
-            kernels.swiglu(h1, lw.mlp1Bias(), ex * 2 * inter, n, inter, (float) c.swigluAlpha(), (float) c.swigluLimit(), act);
-            float[] y = new float[n * h];
-            kernels.matmulMxfp4(lw.mlp2(), ex, act, n, y);
-            int b2 = ex * h;
-            for (int t = 0; t < n; t++) {
+            a++;
+        }
+        kernels.matmulMxfp4(lw.mlp1(), experts, in, tokens, h1);
+        float[][] act = new float[active][];     // [n, I]
+        float[][] y = new float[active][];       // [n, H]
+        for (a = 0; a < active; a++) {
+            act[a] = new float[tokens[a] * inter];
+            y[a] = new float[tokens[a] * h];
+            kernels.swiglu(h1[a], lw.mlp1Bias(), experts[a] * 2 * inter, tokens[a], inter, (float) c.swigluAlpha(),
+                    (float) c.swigluLimit(), act[a]);
+        }
+        kernels.matmulMxfp4(lw.mlp2(), experts, act, tokens, y);
+        for (a = 0; a < active; a++) {                // in expert order, as before: the sum order is fixed
+            int b2 = experts[a] * h;
+            for (int t = 0; t < tokens[a]; t++) {
                 for (int j = 0; j < h; j++) {
-                    y[t * h + j] += lw.mlp2Bias()[b2 + j];
+                    y[a][t * h + j] += lw.mlp2Bias()[b2 + j];
                 }
-                kernels.axpy(gate[t], y, t * h, x, members[t] * h, h);
+                kernels.axpy(gate[a][t], y[a], t * h, x, members[a][t] * h, h);
             }
         }
     }

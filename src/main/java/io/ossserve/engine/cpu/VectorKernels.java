@@ -13,24 +13,36 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API kernels (256-bit: 8 float lanes). Weights are decoded in registers, never expanded in memory:
+ * Vector API kernels. Weights are decoded in registers, never expanded in memory:
  * <ul>
- * <li>BF16: one 256-bit int load holds 16 bf16 values; {@code lane << 16} is the even element and
+ * <li>BF16: one int load holds two bf16 values per lane; {@code lane << 16} is the even element and
  *     {@code lane & 0xFFFF0000} the odd one, so the input vector is split once per call into its even and
  *     odd elements ({@code xe}, {@code xo}) and no shuffle is needed in the inner loop.</li>
- * <li>MXFP4: codes are decoded in int lanes (8 codes per int) by a lane permute against an 8-entry
- *     float table plus a sign bit; two blocks per 256-bit load, each block's scale applied once.</li>
+ * <li>MXFP4: codes are decoded in int lanes (8 codes per int) by a lane permute against a table of the
+ *     16 values (AVX-512: one two-vector permute) or of 8 magnitudes plus a sign fix-up (AVX2); two
+ *     blocks per 256-bit load, each block's scale applied once.</li>
  * </ul>
- * Rows are split across threads; prefill multiplies each decoded weight vector with up to 4 tokens.
+ * Decode (one token) streams one weight row at a time, contiguously; a step's experts run as one parallel
+ * job. Prefill keeps a block of weight rows in cache while all tokens pass in groups of four: bf16 by 2×4
+ * register tiles, MXFP4 by dequantising 16 rows into a float tile multiplied by 4×4 (AVX-512) or 2×4
+ * register tiles of the machine's widest vectors.
  */
 public final class VectorKernels implements CpuKernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final int L = F.length();            // 8 float lanes
+    /**
+     * The widest species of this machine (512 bits with AVX-512), for the compute-bound prefill tiles: the
+     * same FMA throughput in half the instructions, and twice the registers' reach.
+     */
+    private static final VectorSpecies<Float> FW = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IW = IntVector.SPECIES_PREFERRED;
+    private static final int WIDE_BF16_STEP = 2 * IW.length();
     private static final int BF16_STEP = 2 * L;         // 16 bf16 values per int vector
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int HI_MASK = 0xFFFF0000;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     /** E8M0 byte → 2^(s-127). */
     private static final float[] SCALE = new float[256];
@@ -86,26 +98,29 @@ public final class VectorKernels implements CpuKernels {
         MemorySegment seg = w.data();
         long rowBytes = w.rowBytes();
         int vecEnd = cols / BF16_STEP * BF16_STEP;
+        int wideEnd = cols / WIDE_BF16_STEP * WIDE_BF16_STEP;
+        // prefill: a block of rows (≈ 48 KB of weights, cache-resident) meets every group of 4 tokens before
+        // the next block, so weights are read from memory once and the inputs stream from the caches
+        int rowBlock = tokens < 4 ? rows : Math.max(2, (int) ((48 << 10) / rowBytes) & ~1);
         parallel.forRange(rows, grain(rowBytes), (r0, r1) -> {
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                int r = r0;
-                for (; r + 2 <= r1; r += 2) {
-                    bf16Tile2x4(seg, r, rowBytes, xe, xo, t, half, vecEnd, cols, rows, out);
-                }
-                for (; r < r1; r++) {
-                    for (int u = t; u < t + 4; u++) {
-                        out[u * rows + r] = bf16Dot(seg, r * rowBytes, xe, xo, u * half, vecEnd, cols);
+            for (int rb = r0; rb < r1; rb += rowBlock) {
+                int re = Math.min(r1, rb + rowBlock);
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    int r = rb;
+                    for (; r + 2 <= re; r += 2) {
+                        bf16Tile2x4(seg, r, rowBytes, xe, xo, t, half, wideEnd, cols, rows, out);
+                    }
+                    for (; r < re; r++) {
+                        for (int u = t; u < t + 4; u++) {
+                            out[u * rows + r] = bf16Dot(seg, r * rowBytes, xe, xo, u * half, vecEnd, cols);
+                        }
                     }
                 }
-            }
-            for (; t < tokens; t++) {
-                int r = r0;
-                for (; r + 4 <= r1; r += 4) {
-                    bf16Tile4x1(seg, r, rowBytes, xe, xo, t * half, vecEnd, cols, out, t * rows);
-                }
-                for (; r < r1; r++) {
-                    out[t * rows + r] = bf16Dot(seg, r * rowBytes, xe, xo, t * half, vecEnd, cols);
+                for (; t < tokens; t++) {
+                    for (int r = rb; r < re; r++) {
+                        out[t * rows + r] = bf16Dot(seg, r * rowBytes, xe, xo, t * half, vecEnd, cols);
+                    }
                 }
             }
         });
@@ -114,51 +129,35 @@ public final class VectorKernels implements CpuKernels {
     private static float bf16Tail(MemorySegment seg, long rowOff, float[] xe, float[] xo, int xOff, int from, int cols) {
         float s = 0;
         for (int k = from; k < cols; k += 2) {
-            int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rowOff + 2L * k);
+            int bits = seg.get(INT_LE, rowOff + 2L * k);
             s += Float.intBitsToFloat(bits << 16) * xe[xOff + k / 2] + Float.intBitsToFloat(bits & HI_MASK) * xo[xOff + k / 2];
         }
         return s;
     }
 
+    /**
+     * One row against one token. Rows are streamed one at a time: on the machines measured, reading one row
+     * contiguously runs at about twice the rate of interleaving loads from 2 or 4 rows (docs/benchmarks.md).
+     */
     private static float bf16Dot(MemorySegment seg, long rowOff, float[] xe, float[] xo, int xOff, int vecEnd, int cols) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-        for (int k = 0; k < vecEnd; k += BF16_STEP) {
+        FloatVector a0 = FloatVector.zero(F), b0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        int k = 0;
+        for (; k + 2 * BF16_STEP <= vecEnd; k += 2 * BF16_STEP) {
+            IntVector w0 = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k, LE);
+            IntVector w1 = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k + 2L * BF16_STEP, LE);
+            int j = xOff + k / 2;
+            a0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j), a0);
+            b0 = w0.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j), b0);
+            a1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j + L), a1);
+            b1 = w1.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j + L), b1);
+        }
+        for (; k < vecEnd; k += BF16_STEP) {
             IntVector w = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k, LE);
             int j = xOff + k / 2;
             a0 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j), a0);
-            a1 = w.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j), a1);
+            b0 = w.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j), b0);
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, rowOff, xe, xo, xOff, vecEnd, cols);
-    }
-
-    /** Four consecutive rows against one token (decode: bandwidth-bound, eight independent accumulators). */
-    private static void bf16Tile4x1(MemorySegment seg, int r, long rowBytes, float[] xe, float[] xo, int xOff,
-            int vecEnd, int cols, float[] out, int outOff) {
-        long o0 = r * rowBytes, o1 = o0 + rowBytes, o2 = o1 + rowBytes, o3 = o2 + rowBytes;
-        FloatVector a0 = FloatVector.zero(F), b0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F), b2 = FloatVector.zero(F), a3 = FloatVector.zero(F), b3 = FloatVector.zero(F);
-        for (int k = 0; k < vecEnd; k += BF16_STEP) {
-            int j = xOff + k / 2;
-            long kb = 2L * k;
-            FloatVector e = FloatVector.fromArray(F, xe, j);
-            FloatVector d = FloatVector.fromArray(F, xo, j);
-            IntVector w0 = IntVector.fromMemorySegment(I, seg, o0 + kb, LE);
-            IntVector w1 = IntVector.fromMemorySegment(I, seg, o1 + kb, LE);
-            IntVector w2 = IntVector.fromMemorySegment(I, seg, o2 + kb, LE);
-            IntVector w3 = IntVector.fromMemorySegment(I, seg, o3 + kb, LE);
-            a0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, a0);
-            b0 = w0.and(HI_MASK).reinterpretAsFloats().fma(d, b0);
-            a1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, a1);
-            b1 = w1.and(HI_MASK).reinterpretAsFloats().fma(d, b1);
-            a2 = w2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, a2);
-            b2 = w2.and(HI_MASK).reinterpretAsFloats().fma(d, b2);
-            a3 = w3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, a3);
-            b3 = w3.and(HI_MASK).reinterpretAsFloats().fma(d, b3);
-        }
-        out[outOff + r] = a0.add(b0).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, o0, xe, xo, xOff, vecEnd, cols);
-        out[outOff + r + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, o1, xe, xo, xOff, vecEnd, cols);
-        out[outOff + r + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, o2, xe, xo, xOff, vecEnd, cols);
-        out[outOff + r + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, o3, xe, xo, xOff, vecEnd, cols);
+        return a0.add(b0).add(a1.add(b1)).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, rowOff, xe, xo, xOff, vecEnd, cols);
     }
 
     /** Two rows against four tokens (prefill: each decoded weight vector feeds four FMAs). */
@@ -166,27 +165,27 @@ public final class VectorKernels implements CpuKernels {
             int vecEnd, int cols, int rows, float[] out) {
         long o0 = r * rowBytes, o1 = o0 + rowBytes;
         int x0 = t * half, x1 = x0 + half, x2 = x1 + half, x3 = x2 + half;
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
-        for (int k = 0; k < vecEnd; k += BF16_STEP) {
+        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
+        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
+        for (int k = 0; k < vecEnd; k += WIDE_BF16_STEP) {
             int j = k / 2;
             long kb = 2L * k;
-            IntVector w0 = IntVector.fromMemorySegment(I, seg, o0 + kb, LE);
-            IntVector w1 = IntVector.fromMemorySegment(I, seg, o1 + kb, LE);
+            IntVector w0 = IntVector.fromMemorySegment(IW, seg, o0 + kb, LE);
+            IntVector w1 = IntVector.fromMemorySegment(IW, seg, o1 + kb, LE);
             FloatVector e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             FloatVector d0 = w0.and(HI_MASK).reinterpretAsFloats();
             FloatVector e1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             FloatVector d1 = w1.and(HI_MASK).reinterpretAsFloats();
-            FloatVector xe0 = FloatVector.fromArray(F, xe, x0 + j), xo0 = FloatVector.fromArray(F, xo, x0 + j);
+            FloatVector xe0 = FloatVector.fromArray(FW, xe, x0 + j), xo0 = FloatVector.fromArray(FW, xo, x0 + j);
             c00 = d0.fma(xo0, e0.fma(xe0, c00));
             c10 = d1.fma(xo0, e1.fma(xe0, c10));
-            FloatVector xe1 = FloatVector.fromArray(F, xe, x1 + j), xo1 = FloatVector.fromArray(F, xo, x1 + j);
+            FloatVector xe1 = FloatVector.fromArray(FW, xe, x1 + j), xo1 = FloatVector.fromArray(FW, xo, x1 + j);
             c01 = d0.fma(xo1, e0.fma(xe1, c01));
             c11 = d1.fma(xo1, e1.fma(xe1, c11));
-            FloatVector xe2 = FloatVector.fromArray(F, xe, x2 + j), xo2 = FloatVector.fromArray(F, xo, x2 + j);
+            FloatVector xe2 = FloatVector.fromArray(FW, xe, x2 + j), xo2 = FloatVector.fromArray(FW, xo, x2 + j);
             c02 = d0.fma(xo2, e0.fma(xe2, c02));
             c12 = d1.fma(xo2, e1.fma(xe2, c12));
-            FloatVector xe3 = FloatVector.fromArray(F, xe, x3 + j), xo3 = FloatVector.fromArray(F, xo, x3 + j);
+            FloatVector xe3 = FloatVector.fromArray(FW, xe, x3 + j), xo3 = FloatVector.fromArray(FW, xo, x3 + j);
             c03 = d0.fma(xo3, e0.fma(xe3, c03));
             c13 = d1.fma(xo3, e1.fma(xe3, c13));
         }
@@ -228,29 +227,61 @@ public final class VectorKernels implements CpuKernels {
 
     @Override
     public void matmulMxfp4(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out) {
+        matmulMxfp4(w, new int[] {expert}, new float[][] {x}, new int[] {tokens}, new float[][] {out});
+    }
+
+    /**
+     * Experts with few tokens (decode) run as one parallel job over all their rows, so a step's experts
+     * cost one dispatch and balance across threads; experts with many tokens (prefill) use the tiled path.
+     */
+    @Override
+    public void matmulMxfp4(Mxfp4Experts w, int[] experts, float[][] xs, int[] tokens, float[][] outs) {
         int rows = w.rows(), cols = w.cols(), nb = w.blocksPerRow();
-        float[] x8 = new float[tokens * cols];
-        for (int t = 0; t < tokens; t++) {
-            interleave8(x, t * cols, cols, x8, t * cols);
+        int[] few = new int[experts.length];
+        float[][] x8s = new float[experts.length][];
+        int m = 0, maxTokens = 1;
+        for (int i = 0; i < experts.length; i++) {
+            float[] x8 = new float[tokens[i] * cols];
+            for (int t = 0; t < tokens[i]; t++) {
+                interleave8(xs[i], t * cols, cols, x8, t * cols);
+            }
+            if (tokens[i] >= TILED_MIN_TOKENS && nb % 2 == 0) {
+                int e = experts[i], n = tokens[i];
+                float[] out = outs[i];
+                parallel.forRange(rows, TILE_ROWS, (r0, r1) -> mxfp4Tiled(w, e, x8, n, out, r0, r1));
+            } else {
+                x8s[i] = x8;
+                few[m++] = i;
+                maxTokens = Math.max(maxTokens, tokens[i]);
+            }
         }
-        MemorySegment blocks = w.blocks(), scales = w.scales();
-        if (tokens >= TILED_MIN_TOKENS && nb % 2 == 0) {
-            parallel.forRange(rows, 4, (r0, r1) -> mxfp4Tiled(w, expert, x8, tokens, out, r0, r1));
+        if (m == 0) {
             return;
         }
-        parallel.forRange(rows, grain(Mxfp4.rowBytes(cols) * Math.max(1, tokens / 4)), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                long bOff = w.blockOffset(expert, r);
-                long sOff = w.scaleOffset(expert, r);
-                int t = 0;
-                for (; t + 4 <= tokens; t += 4) {
-                    mxfp4Row4(blocks, bOff, scales, sOff, nb, x8, t * cols, cols, out, t * rows + r, rows);
-                }
-                for (; t < tokens; t++) {
-                    out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, x8, t * cols);
-                }
+        int count = m;
+        parallel.forRange(count * rows, grain(Mxfp4.rowBytes(cols) * Math.max(1, maxTokens / 4)), (a, b) -> {
+            for (int j = a / rows; j < count && j * rows < b; j++) {
+                int i = few[j];
+                mxfp4Rows(w, experts[i], x8s[i], tokens[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
             }
         });
+    }
+
+    /** Rows [r0, r1) of one expert against few tokens: 4 tokens per decoded block pair, then one at a time. */
+    private static void mxfp4Rows(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
+        int rows = w.rows(), cols = w.cols(), nb = w.blocksPerRow();
+        MemorySegment blocks = w.blocks(), scales = w.scales();
+        for (int r = r0; r < r1; r++) {
+            long bOff = w.blockOffset(expert, r);
+            long sOff = w.scaleOffset(expert, r);
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                mxfp4Row4(blocks, bOff, scales, sOff, nb, x8, t * cols, cols, out, t * rows + r, rows);
+            }
+            for (; t < tokens; t++) {
+                out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, x8, t * cols);
+            }
+        }
     }
 
     /*
@@ -292,9 +323,29 @@ public final class VectorKernels implements CpuKernels {
         return t;
     }
 
-    /** Code k of every lane of {@code w} as a float (lane permute on its low 3 bits, then one XOR). */
+    /**
+     * With AVX-512 (a preferred species of 512 bits), a two-vector permute (vpermi2ps) selects from all 16
+     * values by the nibble's 4 bits directly, saving the XOR fix-up and its shift; on AVX2 that permute
+     * would be emulated, so the 8-entry table stays. A static final flag: the JIT folds the choice away.
+     */
+    static final boolean TWO_TABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final IntVector FP4_LOW = IntVector.fromArray(I, fp4Values(), 0);
+    private static final IntVector FP4_HIGH = IntVector.fromArray(I, fp4Values(), 8);
+
+    private static int[] fp4Values() {
+        int[] t = new int[16];
+        for (int c = 0; c < 16; c++) {
+            t[c] = Float.floatToRawIntBits(Mxfp4.FP4_VALUES[c]);
+        }
+        return t;
+    }
+
+    /** Code k of every lane of {@code w} as a float (lane permute on its low bits; indices wrap). */
     private static FloatVector code(IntVector w, int k) {
         IntVector nibble = k == 0 ? w : w.lanewise(VectorOperators.LSHR, 4 * k);   // code k in the low 4 bits
+        if (TWO_TABLE) {
+            return nibble.selectFrom(FP4_LOW, FP4_HIGH).reinterpretAsFloats();
+        }
         IntVector fixup = nibble.lanewise(VectorOperators.LSHL, 28);                 // those 4 bits at 28-31
         return nibble.selectFrom(FP4_TABLE).lanewise(VectorOperators.XOR, fixup).reinterpretAsFloats();
     }
@@ -362,27 +413,42 @@ public final class VectorKernels implements CpuKernels {
     /** From this many tokens on, rows are dequantised once into a small float tile and multiplied densely. */
     static final int TILED_MIN_TOKENS = 8;
 
+    /** Rows dequantised together on the prefill path: a 16-row float tile stays in L2 while every token passes. */
+    private static final int TILE_ROWS = 16;
+
     /**
-     * Prefill path: two rows at a time are decoded (scales applied) into a float tile in the interleaved
-     * input layout, then multiplied with all tokens by 2×4 register tiles of plain FMAs.
+     * Prefill path: {@link #TILE_ROWS} rows are decoded (scales applied) into a float tile in the interleaved
+     * input layout, then multiplied with all tokens by 2×4 register tiles of plain FMAs: each group of 4
+     * tokens (in L1) meets every row pair of the tile before the next group.
      */
     private static void mxfp4Tiled(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
         int cols = w.cols(), nb = w.blocksPerRow(), rows = w.rows();
-        float[] tile = new float[2 * cols];
-        for (int r = r0; r < r1; r += 2) {
-            int nr = Math.min(2, r1 - r);
+        float[] tile = new float[TILE_ROWS * cols];
+        for (int rb = r0; rb < r1; rb += TILE_ROWS) {
+            int nr = Math.min(TILE_ROWS, r1 - rb);
             for (int i = 0; i < nr; i++) {
-                dequantRow(w.blocks(), w.blockOffset(expert, r + i), w.scales(), w.scaleOffset(expert, r + i), nb, tile, i * cols);
+                dequantRow(w.blocks(), w.blockOffset(expert, rb + i), w.scales(), w.scaleOffset(expert, rb + i), nb, tile, i * cols);
             }
             int t = 0;
-            if (nr == 2) {
-                for (; t + 4 <= tokens; t += 4) {
-                    f32Tile2x4(tile, cols, x8, t * cols, out, t * rows + r, rows);
+            for (; t + 4 <= tokens; t += 4) {
+                int i = 0;
+                if (WIDE_TILES) {
+                    for (; i + 4 <= nr; i += 4) {
+                        f32Tile4x4(tile, i * cols, cols, x8, t * cols, out, t * rows + rb + i, rows);
+                    }
+                }
+                for (; i + 2 <= nr; i += 2) {
+                    f32Tile2x4(tile, i * cols, cols, x8, t * cols, out, t * rows + rb + i, rows);
+                }
+                for (; i < nr; i++) {
+                    for (int u = t; u < t + 4; u++) {
+                        out[u * rows + rb + i] = f32Dot(tile, i * cols, x8, u * cols, cols);
+                    }
                 }
             }
             for (; t < tokens; t++) {
                 for (int i = 0; i < nr; i++) {
-                    out[t * rows + r + i] = f32Dot(tile, i * cols, x8, t * cols, cols);
+                    out[t * rows + rb + i] = f32Dot(tile, i * cols, x8, t * cols, cols);
                 }
             }
         }
@@ -413,22 +479,22 @@ public final class VectorKernels implements CpuKernels {
         return s;
     }
 
-    /** Two weight rows (tile) against four token rows (x8), n = cols, a multiple of 64 here. */
-    private static void f32Tile2x4(float[] tile, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
-        for (int k = 0; k < n; k += L) {
-            FloatVector w0 = FloatVector.fromArray(F, tile, k), w1 = FloatVector.fromArray(F, tile, n + k);
-            FloatVector x0 = FloatVector.fromArray(F, x, xOff + k);
+    /** Two weight rows (tile, from tileOff) against four token rows (x8), n = cols, a multiple of 64 here. */
+    private static void f32Tile2x4(float[] tile, int tileOff, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
+        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
+        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
+        for (int k = 0; k < n; k += FW.length()) {
+            FloatVector w0 = FloatVector.fromArray(FW, tile, tileOff + k), w1 = FloatVector.fromArray(FW, tile, tileOff + n + k);
+            FloatVector x0 = FloatVector.fromArray(FW, x, xOff + k);
             c00 = w0.fma(x0, c00);
             c10 = w1.fma(x0, c10);
-            FloatVector x1 = FloatVector.fromArray(F, x, xOff + n + k);
+            FloatVector x1 = FloatVector.fromArray(FW, x, xOff + n + k);
             c01 = w0.fma(x1, c01);
             c11 = w1.fma(x1, c11);
-            FloatVector x2 = FloatVector.fromArray(F, x, xOff + 2 * n + k);
+            FloatVector x2 = FloatVector.fromArray(FW, x, xOff + 2 * n + k);
             c02 = w0.fma(x2, c02);
             c12 = w1.fma(x2, c12);
-            FloatVector x3 = FloatVector.fromArray(F, x, xOff + 3 * n + k);
+            FloatVector x3 = FloatVector.fromArray(FW, x, xOff + 3 * n + k);
             c03 = w0.fma(x3, c03);
             c13 = w1.fma(x3, c13);
         }
@@ -440,6 +506,52 @@ public final class VectorKernels implements CpuKernels {
         out[outIdx + rows + 1] = c11.reduceLanes(VectorOperators.ADD);
         out[outIdx + 2 * rows + 1] = c12.reduceLanes(VectorOperators.ADD);
         out[outIdx + 3 * rows + 1] = c13.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** With 32 vector registers (AVX-512), a 4×4 tile: 16 accumulators, 8 loads per 16 FMAs. */
+    static final boolean WIDE_TILES = FW.vectorBitSize() >= 512;
+
+    /** Four weight rows (tile, from tileOff) against four token rows (x8); n a multiple of the wide species. */
+    private static void f32Tile4x4(float[] tile, int tileOff, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
+        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
+        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
+        FloatVector c20 = FloatVector.zero(FW), c21 = FloatVector.zero(FW), c22 = FloatVector.zero(FW), c23 = FloatVector.zero(FW);
+        FloatVector c30 = FloatVector.zero(FW), c31 = FloatVector.zero(FW), c32 = FloatVector.zero(FW), c33 = FloatVector.zero(FW);
+        for (int k = 0; k < n; k += FW.length()) {
+            FloatVector w0 = FloatVector.fromArray(FW, tile, tileOff + k), w1 = FloatVector.fromArray(FW, tile, tileOff + n + k);
+            FloatVector w2 = FloatVector.fromArray(FW, tile, tileOff + 2 * n + k), w3 = FloatVector.fromArray(FW, tile, tileOff + 3 * n + k);
+            FloatVector x0 = FloatVector.fromArray(FW, x, xOff + k);
+            c00 = w0.fma(x0, c00);
+            c10 = w1.fma(x0, c10);
+            c20 = w2.fma(x0, c20);
+            c30 = w3.fma(x0, c30);
+            FloatVector x1 = FloatVector.fromArray(FW, x, xOff + n + k);
+            c01 = w0.fma(x1, c01);
+            c11 = w1.fma(x1, c11);
+            c21 = w2.fma(x1, c21);
+            c31 = w3.fma(x1, c31);
+            FloatVector x2 = FloatVector.fromArray(FW, x, xOff + 2 * n + k);
+            c02 = w0.fma(x2, c02);
+            c12 = w1.fma(x2, c12);
+            c22 = w2.fma(x2, c22);
+            c32 = w3.fma(x2, c32);
+            FloatVector x3 = FloatVector.fromArray(FW, x, xOff + 3 * n + k);
+            c03 = w0.fma(x3, c03);
+            c13 = w1.fma(x3, c13);
+            c23 = w2.fma(x3, c23);
+            c33 = w3.fma(x3, c33);
+        }
+        store4(out, outIdx, rows, c00, c01, c02, c03);
+        store4(out, outIdx + 1, rows, c10, c11, c12, c13);
+        store4(out, outIdx + 2, rows, c20, c21, c22, c23);
+        store4(out, outIdx + 3, rows, c30, c31, c32, c33);
+    }
+
+    private static void store4(float[] out, int idx, int rows, FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
+        out[idx] = a.reduceLanes(VectorOperators.ADD);
+        out[idx + rows] = b.reduceLanes(VectorOperators.ADD);
+        out[idx + 2 * rows] = c.reduceLanes(VectorOperators.ADD);
+        out[idx + 3 * rows] = d.reduceLanes(VectorOperators.ADD);
     }
 
     /** An odd last block (its 32 inputs are not interleaved): scalar. */

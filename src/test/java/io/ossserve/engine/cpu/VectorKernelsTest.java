@@ -77,7 +77,9 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"BF16,37,64,1", "BF16,64,2880,1", "BF16,13,40,3", "BF16,9,96,4", "BF16,21,128,9", "F32,11,72,2", "F32,5,64,5"})
+    @CsvSource({"BF16,37,64,1", "BF16,64,2880,1", "BF16,13,40,3", "BF16,9,96,4", "BF16,21,128,9", "F32,11,72,2", "F32,5,64,5",
+            // prefill: several cache blocks of rows per thread, an odd last block, a column tail past the wide step
+            "BF16,301,128,9", "BF16,41,2880,5", "BF16,7,80,4"})
     void denseMatmulMatchesReference(DType dtype, int rows, int cols, int tokens) {
         Random r = new Random(rows * 31L + cols + tokens);
         Matrix w = randomMatrix(r, dtype, rows, cols);
@@ -89,7 +91,9 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"3,40,64,1", "2,33,96,1", "4,64,2880,1", "2,17,128,4", "3,19,96,7", "2,8,64,13", "2,17,128,11", "1,6,192,8"})
+    @CsvSource({"3,40,64,1", "2,33,96,1", "4,64,2880,1", "2,17,128,4", "3,19,96,7", "2,8,64,13", "2,17,128,11", "1,6,192,8",
+            // tiled prefill: several 16-row tiles with an odd remainder
+            "2,37,128,11", "1,50,2880,9"})
     void mxfp4MatmulMatchesReference(int experts, int rows, int cols, int tokens) {
         Random r = new Random(experts * 131L + rows + cols + tokens);
         Mxfp4Experts w = randomExperts(r, experts, rows, cols);
@@ -99,6 +103,26 @@ class VectorKernelsTest {
             FAST.matmulMxfp4(w, e, x, tokens, got);
             REF.matmulMxfp4(w, e, x, tokens, want);
             assertClose(got, want, rows, tokens, x, cols);
+        }
+    }
+
+    @Test
+    void severalExpertsInOneCallMatchOneAtATime() {
+        Random r = new Random(77);
+        int rows = 45, cols = 192;
+        Mxfp4Experts w = randomExperts(r, 5, rows, cols);
+        int[] experts = {4, 0, 2, 3};
+        int[] tokens = {1, 3, 9, 4};                          // decode rows, a Row4 group, the tiled path
+        float[][] xs = new float[4][], got = new float[4][];
+        for (int i = 0; i < 4; i++) {
+            xs[i] = random(r, tokens[i] * cols);
+            got[i] = new float[tokens[i] * rows];
+        }
+        FAST.matmulMxfp4(w, experts, xs, tokens, got);
+        for (int i = 0; i < 4; i++) {
+            float[] want = new float[tokens[i] * rows];
+            REF.matmulMxfp4(w, experts[i], xs[i], tokens[i], want);
+            assertClose(got[i], want, rows, tokens[i], xs[i], cols);
         }
     }
 
