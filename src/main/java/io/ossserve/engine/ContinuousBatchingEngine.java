@@ -401,7 +401,8 @@ public final class ContinuousBatchingEngine implements InferenceEngine {
             int remaining = Math.min(s.request.maxTokens() - s.generated, options.maxContext() - s.length);
             if (s.matcher.mask(s.tokens, s.promptLength(), s.length, remaining, s.allowedBits)) {
                 maskLogits(logits, s.allowedBits);
-                return s.sampler.sample(logits);
+                return s.request.wantLogprobs() ? s.sampler.sample(logits)
+                        : new SampledToken(s.sampler.sampleId(logits), Float.NaN, List.of());
             }
         } else if (constraint != null) {
             int[] allowed = constraint.allowed(Arrays.copyOfRange(s.tokens, s.promptLength(), s.length), s.generated);
@@ -412,17 +413,12 @@ public final class ContinuousBatchingEngine implements InferenceEngine {
                         best = id;
                     }
                 }
-                return Sampler.withLogprobs(logits, best, s.sampler.params().topLogprobs());
+                return s.request.wantLogprobs() ? Sampler.withLogprobs(logits, best, s.sampler.params().topLogprobs())
+                        : new SampledToken(best, Float.NaN, List.of());
             }
         }
-        if (s.sampler.params().greedy() && !s.request.wantLogprobs()) {
-            int best = 0;
-            for (int i = 1; i < logits.length; i++) {
-                if (logits[i] > logits[best]) {
-                    best = i;
-                }
-            }
-            return new SampledToken(best, Float.NaN, List.of());
+        if (!s.request.wantLogprobs()) {
+            return new SampledToken(s.sampler.sampleId(logits), Float.NaN, List.of());
         }
         return s.sampler.sample(logits);
     }

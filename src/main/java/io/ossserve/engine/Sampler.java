@@ -25,9 +25,29 @@ public final class Sampler {
     }
 
     public SampledToken sample(float[] logits) {
-        int token = p.greedy() ? argmax(logits) : draw(logits);
-        return withLogprobs(logits, token, p.topLogprobs());
+        return withLogprobs(logits, sampleId(logits), p.topLogprobs());
     }
+
+    /** The chosen token alone (no log-probabilities: saves a pass of exp over the vocabulary). */
+    public int sampleId(float[] logits) {
+        return p.greedy() ? argmax(logits) : draw(logits);
+    }
+
+    /** Per-thread work arrays of vocabulary size (a sampler runs on the scheduler's thread; fresh ones per token are GC churn). */
+    private static final class Scratch {
+        double[] prob = new double[0];
+        int[] cand = new int[0];
+
+        Scratch fit(int n) {
+            if (prob.length < n) {
+                prob = new double[n];
+                cand = new int[n];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     static int argmax(float[] logits) {
         int best = 0;
@@ -43,7 +63,8 @@ public final class Sampler {
         int n = logits.length;
         float max = logits[argmax(logits)];
         double invT = 1.0 / p.temperature();
-        double[] prob = new double[n];
+        Scratch sc = SCRATCH.get().fit(n);
+        double[] prob = sc.prob;
         double total = 0;
         for (int i = 0; i < n; i++) {
             prob[i] = Math.exp((logits[i] - max) * invT);
@@ -61,7 +82,7 @@ public final class Sampler {
         }
         // candidates: every token at or above a threshold, lowered until they hold the top-p mass and
         // number at least top-k; the truncated set is then a prefix of the sorted candidates
-        int[] cand = new int[n];
+        int[] cand = sc.cand;
         int count;
         double threshold = 1e-3;
         while (true) {

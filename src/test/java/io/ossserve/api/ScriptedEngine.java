@@ -28,6 +28,9 @@ final class ScriptedEngine implements InferenceEngine {
             + "{\"city\": \"Paris\", \"unit\": \"c\"}<|call|>";
     static final String AFTER_TOOL = "<|channel|>final<|message|>It is 18 degrees in Paris.<|return|>";
 
+    /** For latency benchmarks: visible content from the fourth token on. */
+    static final String QUICK = "<|channel|>final<|message|>Hi<|return|>";
+
     static final String LONG = "<|channel|>final<|message|>" + "word ".repeat(3000) + "<|return|>";
 
     /** Chooses the replay by the prompt: a tool result → the answer after it; "weather" → a call; "long story" → 3000 words. */
@@ -39,8 +42,13 @@ final class ScriptedEngine implements InferenceEngine {
         if (prompt.contains("weather")) {
             return TOOL_CALL;
         }
+        if (prompt.contains("ttft probe")) {
+            return QUICK;
+        }
         return prompt.contains("long story") ? LONG : ANSWER;
     };
+    /** Pause between tokens (ms); 0 emits them at once. */
+    volatile int pauseMillis = 1;
     volatile boolean overloaded;
     /** Reports work pending and no step for two minutes (readiness must turn down). */
     volatile boolean stalled;
@@ -83,7 +91,9 @@ final class ScriptedEngine implements InferenceEngine {
                     break;
                 }
                 try {
-                    Thread.sleep(1);
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
                 } catch (InterruptedException e) {
                     break;
                 }

@@ -130,6 +130,12 @@ public final class CpuBackend implements StepBackend {
         emitLogits(chunks, x, sink);
     }
 
+    /** Most logits rows computed by one product (32 rows of the real vocabulary: 26 MB). */
+    private static final int LOGIT_ROWS = 32;
+    /** Reused by every step (steps run one at a time); grown on demand. */
+    private float[] logitsBuf = new float[0];
+    private float[] rowBuf = new float[0];
+
     private void emitLogits(List<StepChunk> chunks, float[] x, LogitsSink sink) {
         int h = c.hiddenSize(), vocab = c.vocabSize();
         List<int[]> want = new ArrayList<>();                       // {row, chunk, tokenIdx}
@@ -148,10 +154,16 @@ public final class CpuBackend implements StepBackend {
             }
             base += n;
         }
-        int group = 8;
+        // all rows of a step in one product (the unembedding is read once), in buffers kept across steps:
+        // a decode step's logits are tens of MB, and fresh arrays of that size are "humongous" for G1
+        int group = Math.max(1, Math.min(want.size(), LOGIT_ROWS));
+        if (logitsBuf.length < group * vocab) {
+            logitsBuf = new float[group * vocab];
+            rowBuf = new float[vocab];
+        }
         float[] normed = new float[group * h];
-        float[] logits = new float[group * vocab];
-        float[] row = new float[vocab];
+        float[] logits = logitsBuf;
+        float[] row = rowBuf;
         for (int g = 0; g < want.size(); g += group) {
             int n = Math.min(group, want.size() - g);
             for (int j = 0; j < n; j++) {
