@@ -6,6 +6,7 @@ import io.ossserve.engine.StepBackend;
 import io.ossserve.engine.StepChunk;
 import io.ossserve.model.GptOssConfig;
 import io.ossserve.model.LayerWeights;
+import io.ossserve.model.Matrix;
 import io.ossserve.model.ModelWeights;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -101,9 +102,7 @@ public final class CpuBackend implements StepBackend {
         float[] o = new float[rows * h];
         for (LayerWeights lw : w.layers()) {
             rmsNorm(x, lw.attnNorm(), rows, t);
-            kernels.matmul(lw.q(), t, rows, q);
-            kernels.matmul(lw.k(), t, rows, k);
-            kernels.matmul(lw.v(), t, rows, v);
+            kernels.matmul(new Matrix[] {lw.q(), lw.k(), lw.v()}, t, rows, new float[][] {q, k, v});
             for (int i = 0; i < rows; i++) {
                 addBias(q, i * qw, lw.qBias());
                 addBias(k, i * kvw, lw.kBias());

@@ -20,6 +20,16 @@ public interface CpuKernels {
      */
     void matmul(Matrix w, float[] x, int tokens, float[] out);
 
+    /**
+     * {@link #matmul} of several matrices with the same input ({@code outs[i] = ws[i] · x}), e.g. the Q, K and V
+     * projections; implementations may run them as one parallel job.
+     */
+    default void matmul(Matrix[] ws, float[] x, int tokens, float[][] outs) {
+        for (int i = 0; i < ws.length; i++) {
+            matmul(ws[i], x, tokens, outs[i]);
+        }
+    }
+
     /** Same as {@link #matmul} for expert {@code expert} of MXFP4 weights ({@code [rows, cols]} per expert). */
     void matmulMxfp4(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out);
 

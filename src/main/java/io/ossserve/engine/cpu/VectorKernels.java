@@ -85,6 +85,40 @@ public final class VectorKernels implements CpuKernels {
 
     // ---- dense matrices ---------------------------------------------------------------------------
 
+    /** Decode (one token, bf16, same width): all matrices' rows in one parallel job; otherwise one at a time. */
+    @Override
+    public void matmul(Matrix[] ws, float[] x, int tokens, float[][] outs) {
+        int cols = ws[0].cols();
+        boolean fused = tokens == 1 && cols % 2 == 0;
+        int total = 0;
+        for (Matrix w : ws) {
+            fused &= w.dtype() == DType.BF16 && w.cols() == cols;
+            total += w.rows();
+        }
+        if (!fused) {
+            CpuKernels.super.matmul(ws, x, tokens, outs);
+            return;
+        }
+        int half = cols / 2;
+        float[] xe = new float[half], xo = new float[half];
+        split(x, 1, cols, xe, xo);
+        int vecEnd = cols / BF16_STEP * BF16_STEP;
+        int[] start = new int[ws.length + 1];
+        for (int i = 0; i < ws.length; i++) {
+            start[i + 1] = start[i] + ws[i].rows();
+        }
+        parallel.forRange(total, grain(ws[0].rowBytes()), (a, b) -> {
+            for (int i = 0; i < ws.length; i++) {
+                int r0 = Math.max(a, start[i]) - start[i], r1 = Math.min(b, start[i + 1]) - start[i];
+                MemorySegment seg = ws[i].data();
+                long rowBytes = ws[i].rowBytes();
+                for (int r = r0; r < r1; r++) {
+                    outs[i][r] = bf16Dot(seg, r * rowBytes, xe, xo, 0, vecEnd, cols);
+                }
+            }
+        });
+    }
+
     @Override
     public void matmul(Matrix w, float[] x, int tokens, float[] out) {
         if (w.dtype() != DType.BF16 || w.cols() % 2 != 0) {

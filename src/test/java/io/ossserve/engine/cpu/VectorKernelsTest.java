@@ -106,6 +106,24 @@ class VectorKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"1,128", "1,2880", "5,96"})
+    void severalMatricesWithOneInputMatchOneAtATime(int tokens, int cols) {
+        Random r = new Random(tokens * 7L + cols);
+        Matrix[] ws = {randomMatrix(r, DType.BF16, 37, cols), randomMatrix(r, DType.BF16, 8, cols), randomMatrix(r, DType.BF16, 19, cols)};
+        float[] x = random(r, tokens * cols);
+        float[][] got = new float[3][];
+        for (int i = 0; i < 3; i++) {
+            got[i] = new float[tokens * ws[i].rows()];
+        }
+        FAST.matmul(ws, x, tokens, got);
+        for (int i = 0; i < 3; i++) {
+            float[] want = new float[tokens * ws[i].rows()];
+            REF.matmul(ws[i], x, tokens, want);
+            assertClose(got[i], want, ws[i].rows(), tokens, x, cols);
+        }
+    }
+
     @Test
     void severalExpertsInOneCallMatchOneAtATime() {
         Random r = new Random(77);
