@@ -348,7 +348,9 @@ public final class ContinuousBatchingEngine implements InferenceEngine {
         }
         SampledToken[] sampled = new SampledToken[batch.size()];
         try {
-            backend.step(chunks, (ci, row, logits) -> sampled[ci] = sample(batch.get(ci), logits));
+            // each chunk is its own sequence (own sampler, constraint state, slot in sampled[]): the backend
+            // may sample several sequences in parallel
+            backend.step(chunks, LogitsSink.concurrent((ci, row, logits) -> sampled[ci] = sample(batch.get(ci), logits)));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "forward step failed for " + batch.size() + " sequences", e);
             for (Sequence s : batch) {

@@ -26,7 +26,7 @@ public interface TokenConstraint {
         return null;
     }
 
-    /** Mutable per-sequence state of a bitset constraint; only the scheduler thread calls it. */
+    /** Mutable per-sequence state of a bitset constraint; called by one thread at a time (the scheduler, or a backend worker sampling this sequence during a step). */
     interface Matcher {
         /**
          * @param tokens    the sequence's tokens (prompt and output)

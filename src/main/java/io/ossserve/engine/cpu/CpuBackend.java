@@ -169,12 +169,47 @@ public final class CpuBackend implements StepBackend {
                 rmsNormRow(x, want.get(g + j)[0] * h, w.finalNorm(), normed, j * h);
             }
             kernels.matmul(w.unembedding(), normed, n, logits);
+            int from = g;
+            if (n > 1 && sink.concurrentAcrossChunks() && distinctChunks(want, g, n)) {
+                // sampling costs up to a pass of exp over the vocabulary per row: rows of different sequences
+                // are sampled on all threads, each copying its row into a buffer of its own
+                parallel.forRange(n, 1, (a, b) -> {
+                    float[] mine = threadRow(vocab);
+                    for (int j = a; j < b; j++) {
+                        System.arraycopy(logits, j * vocab, mine, 0, vocab);
+                        int[] wi = want.get(from + j);
+                        sink.accept(wi[1], wi[2], mine);
+                    }
+                });
+                continue;
+            }
             for (int j = 0; j < n; j++) {
                 System.arraycopy(logits, j * vocab, row, 0, vocab);
                 int[] wi = want.get(g + j);
                 sink.accept(wi[1], wi[2], row);
             }
         }
+    }
+
+    private static boolean distinctChunks(List<int[]> want, int from, int n) {
+        for (int j = 1; j < n; j++) {
+            if (want.get(from + j)[1] == want.get(from + j - 1)[1]) {      // rows of a chunk are adjacent
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A vocabulary-sized row buffer per thread (kept: fresh ones of this size are G1 "humongous" objects). */
+    private final ThreadLocal<float[]> threadRows = new ThreadLocal<>();
+
+    private float[] threadRow(int vocab) {
+        float[] r = threadRows.get();
+        if (r == null || r.length < vocab) {
+            r = new float[vocab];
+            threadRows.set(r);
+        }
+        return r;
     }
 
     /**

@@ -17,13 +17,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 
 /** The batched, paged, prefix-cached engine on the real CPU backend gives the single-sequence generator's tokens. */
 class PagedCpuEngineTest {
 
-    @Test
-    void batchedPagedGenerationMatchesTheSingleSequenceGenerator() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void batchedPagedGenerationMatchesTheSingleSequenceGenerator(boolean sampled) throws Exception {
+        // sampled: a seed per request, top-k 5 at temperature 0.5; the batched engine samples the sequences of a
+        // step on several threads, and each must still draw exactly what it draws alone. (A flat distribution over
+        // the whole vocabulary would not do: batched and single steps sum in different orders, and 1e-7 changes
+        // in 200k nearly equal probabilities move the draw.)
+        int drawsDiffer = 0;
+        java.util.function.IntFunction<SamplingParams> params = i -> sampled
+                ? new SamplingParams(0.5, 1.0, 5, 1000L + i, 0) : SamplingParams.GREEDY;
         try (Checkpoint ck = Checkpoint.open(TestModels.tiny());
              CpuBackend backend = CpuBackends.create(ck.weights(), CpuBackends.Kernels.AUTO, 2)) {
             int n = 6;
@@ -38,7 +45,11 @@ class PagedCpuEngineTest {
                     p[p.length - 3] = 13;
                 }
                 prompts.add(p);
-                want.add(Generator.generate(backend, p, SamplingParams.GREEDY, 12, Set.of(), null, null).tokens());
+                want.add(Generator.generate(backend, p, params.apply(i), 12, Set.of(), null, null).tokens());
+                if (sampled && !java.util.Arrays.equals(want.getLast(),
+                        Generator.generate(backend, p, SamplingParams.GREEDY, 12, Set.of(), null, null).tokens())) {
+                    drawsDiffer++;
+                }
             }
             CpuPagedKvStore store = CpuPagedKvStore.withBlocks(backend.config(), 64, 8);
             try (var engine = new ContinuousBatchingEngine(backend, store, new EngineOptions(8, 24, 16, 4096, 64, 8, true))) {
@@ -47,21 +58,24 @@ class PagedCpuEngineTest {
                     if (i == n - 1) {
                         got.get(n - 2).get(60, TimeUnit.SECONDS);   // let the shared prefix be published
                     }
-                    got.add(run(engine, "r" + i, prompts.get(i)));
+                    got.add(run(engine, "r" + i, prompts.get(i), params.apply(i)));
                 }
                 for (int i = 0; i < n; i++) {
                     assertThat(got.get(i).get(60, TimeUnit.SECONDS)).as("request " + i).containsExactly(want.get(i));
                 }
                 assertThat(engine.stats().prefixHitTokens()).isPositive();
+                if (sampled) {
+                    assertThat(drawsDiffer).as("sampling chose other tokens than greedy somewhere").isPositive();
+                }
                 assertThat(engine.stats().kvBlocksUsed()).isZero();
             }
         }
     }
 
-    private static CompletableFuture<int[]> run(ContinuousBatchingEngine engine, String id, int[] prompt) {
+    private static CompletableFuture<int[]> run(ContinuousBatchingEngine engine, String id, int[] prompt, SamplingParams params) {
         CompletableFuture<int[]> f = new CompletableFuture<>();
         List<Integer> out = new ArrayList<>();
-        engine.submit(new GenerateRequest(id, prompt, SamplingParams.GREEDY, 12, Set.of(), null, "t", false), new TokenSink() {
+        engine.submit(new GenerateRequest(id, prompt, params, 12, Set.of(), null, "t", false), new TokenSink() {
             @Override
             public void onToken(SampledToken token) {
                 out.add(token.token());
