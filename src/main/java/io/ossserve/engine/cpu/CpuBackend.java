@@ -241,12 +241,7 @@ public final class CpuBackend implements StepBackend {
                     scores[j] = s;
                     max = Math.max(max, s);
                 }
-                float denom = (float) Math.exp(sink - max);
-                for (int j = 0; j < n; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    denom += e;
-                }
+                float denom = (float) Math.exp(sink - max) + kernels.expShift(scores, n, max);
                 int outOff = i * qw + head * hd;
                 java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
                 float inv = 1f / denom;

@@ -56,6 +56,12 @@ public interface CpuKernels {
     /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
+    /**
+     * Softmax numerators in place: {@code s[i] = exp(s[i] - max)} for {@code i < n}; returns their sum (float32).
+     * The vector kernels use the Vector API's exp (within a few ulp of {@link Math#exp}).
+     */
+    float expShift(float[] s, int n, float max);
+
     /** {@code y[yo + i] += alpha · x[xo + i]} for {@code i < n}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 

@@ -62,6 +62,16 @@ public final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public float expShift(float[] s, int n, float max) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            s[i] = (float) Math.exp(s[i] - max);
+            sum += s[i];
+        }
+        return sum;
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {

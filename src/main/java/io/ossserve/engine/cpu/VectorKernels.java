@@ -643,6 +643,23 @@ public final class VectorKernels implements CpuKernels {
     }
 
     @Override
+    public float expShift(float[] s, int n, float max) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector e = FloatVector.fromArray(F, s, i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s[i] = (float) Math.exp(s[i] - max);
+            sum += s[i];
+        }
+        return sum;
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(F), acc2 = FloatVector.zero(F);   // two chains: head_dim 64 is 8 steps
         int i = 0;

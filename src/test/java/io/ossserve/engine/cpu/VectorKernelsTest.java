@@ -165,6 +165,19 @@ class VectorKernelsTest {
         assertThat((double) one[0]).isCloseTo(7.0 / (1 + Math.exp(-1.702 * 7)) * (-7 + 1), org.assertj.core.data.Offset.offset(1e-5));
     }
 
+    @ParameterizedTest
+    @CsvSource({"1", "7", "64", "131"})
+    void expShiftMatchesReference(int n) {
+        Random r = new Random(n);
+        float[] a = random(r, n), b = a.clone();
+        float max = 0.5f;
+        float sa = FAST.expShift(a, n, max), sb = REF.expShift(b, n, max);
+        for (int i = 0; i < n; i++) {
+            assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Percentage.withPercentage(1e-4));
+        }
+        assertThat(sa).isCloseTo(sb, org.assertj.core.data.Percentage.withPercentage(1e-4));
+    }
+
     @Test
     void dotAndAxpyMatchReference() {
         Random r = new Random(5);
