@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Decode (one token) streams one weight row at a time, contiguously; a step's experts run as one parallel
  * job. Prefill keeps a block of weight rows in cache while all tokens pass in groups of four: bf16 by 2×4
  * register tiles, MXFP4 by dequantising 16 rows into a float tile multiplied by 4×4 (AVX-512) or 2×4
- * register tiles of the machine's widest vectors.
+ * register tiles of the machine's widest vectors. The MXFP4 kernels themselves are in {@link VectorMxfp4}.
  */
 public final class VectorKernels implements CpuKernels {
 
@@ -44,14 +44,6 @@ public final class VectorKernels implements CpuKernels {
     private static final int HI_MASK = 0xFFFF0000;
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
-    /** E8M0 byte → 2^(s-127). */
-    private static final float[] SCALE = new float[256];
-
-    static {
-        for (int s = 0; s < 256; s++) {
-            SCALE[s] = Mxfp4.scale(s);
-        }
-    }
 
     private final Parallel parallel;
 
@@ -277,12 +269,12 @@ public final class VectorKernels implements CpuKernels {
         for (int i = 0; i < experts.length; i++) {
             float[] x8 = new float[tokens[i] * cols];
             for (int t = 0; t < tokens[i]; t++) {
-                interleave8(xs[i], t * cols, cols, x8, t * cols);
+                VectorMxfp4.interleave8(xs[i], t * cols, cols, x8, t * cols);
             }
-            if (tokens[i] >= TILED_MIN_TOKENS && nb % 2 == 0) {
+            if (tokens[i] >= VectorMxfp4.TILED_MIN_TOKENS && nb % 2 == 0) {
                 int e = experts[i], n = tokens[i];
                 float[] out = outs[i];
-                parallel.forRange(rows, TILE_ROWS, (r0, r1) -> mxfp4Tiled(w, e, x8, n, out, r0, r1));
+                parallel.forRange(rows, VectorMxfp4.TILE_ROWS, (r0, r1) -> VectorMxfp4.tiled(w, e, x8, n, out, r0, r1));
             } else {
                 x8s[i] = x8;
                 few[m++] = i;
@@ -296,324 +288,9 @@ public final class VectorKernels implements CpuKernels {
         parallel.forRange(count * rows, grain(Mxfp4.rowBytes(cols) * Math.max(1, maxTokens / 4)), (a, b) -> {
             for (int j = a / rows; j < count && j * rows < b; j++) {
                 int i = few[j];
-                mxfp4Rows(w, experts[i], x8s[i], tokens[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
+                VectorMxfp4.rows(w, experts[i], x8s[i], tokens[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
             }
         });
-    }
-
-    /** Rows [r0, r1) of one expert against few tokens: 4 tokens per decoded block pair, then one at a time. */
-    private static void mxfp4Rows(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
-        int rows = w.rows(), cols = w.cols(), nb = w.blocksPerRow();
-        MemorySegment blocks = w.blocks(), scales = w.scales();
-        for (int r = r0; r < r1; r++) {
-            long bOff = w.blockOffset(expert, r);
-            long sOff = w.scaleOffset(expert, r);
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                mxfp4Row4(blocks, bOff, scales, sOff, nb, x8, t * cols, cols, out, t * rows + r, rows);
-            }
-            for (; t < tokens; t++) {
-                out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, x8, t * cols);
-            }
-        }
-    }
-
-    /*
-     * MXFP4 in int lanes. An int holds 8 codes of 8 consecutive elements (byte j: element 2j low nibble,
-     * 2j+1 high nibble), so code k of int lane i is element 8i + k. Eight lanes (32 bytes) cover two
-     * blocks: lanes 0-3 block g, lanes 4-7 block g+1. For each k, (w >>> 4k) selects from an 8-entry float
-     * table by its low 3 bits (the index wraps) and the sign is bit 4k+3 moved to bit 31. The input is
-     * re-laid out once per call so that x8[64·g2 + 8k + i] = x[64·g2 + 8i + k].
-     */
-
-    /** x8[off + 64·g + 8k + i] = x[off + 64·g + 8i + k] for each 64-wide group; a 32-wide tail stays as is. */
-    private static void interleave8(float[] x, int xOff, int cols, float[] x8, int outOff) {
-        int groups = cols / 64;
-        for (int g = 0; g < groups; g++) {
-            int base = g * 64;
-            for (int i = 0; i < 8; i++) {
-                for (int k = 0; k < 8; k++) {
-                    x8[outOff + base + 8 * k + i] = x[xOff + base + 8 * i + k];
-                }
-            }
-        }
-        System.arraycopy(x, xOff + groups * 64, x8, outOff + groups * 64, cols - groups * 64);
-    }
-
-    /**
-     * The magnitude table, pre-XORed with the nibble's own low bits placed at bits 28-30: a code c is decoded as
-     * {@code table[c & 7] ^ (c << 28)}, which both cancels those bits and moves the sign bit (bit 3 of the
-     * nibble) into the float's sign. Three vector operations per 8 codes besides the shift that selects them.
-     */
-    private static final IntVector FP4_TABLE = IntVector.fromArray(I, fp4Table(), 0);
-    private static final jdk.incubator.vector.VectorMask<Float> UPPER_HALF =
-            jdk.incubator.vector.VectorMask.fromLong(F, 0xF0);
-
-    private static int[] fp4Table() {
-        int[] t = new int[8];
-        for (int c = 0; c < 8; c++) {
-            t[c] = Float.floatToRawIntBits(Mxfp4.FP4_VALUES[c]) ^ (c << 28);
-        }
-        return t;
-    }
-
-    /**
-     * With AVX-512 (a preferred species of 512 bits), a two-vector permute (vpermi2ps) selects from all 16
-     * values by the nibble's 4 bits directly, saving the XOR fix-up and its shift; on AVX2 that permute
-     * would be emulated, so the 8-entry table stays. A static final flag: the JIT folds the choice away.
-     */
-    static final boolean TWO_TABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
-    private static final IntVector FP4_LOW = IntVector.fromArray(I, fp4Values(), 0);
-    private static final IntVector FP4_HIGH = IntVector.fromArray(I, fp4Values(), 8);
-
-    private static int[] fp4Values() {
-        int[] t = new int[16];
-        for (int c = 0; c < 16; c++) {
-            t[c] = Float.floatToRawIntBits(Mxfp4.FP4_VALUES[c]);
-        }
-        return t;
-    }
-
-    /** Code k of every lane of {@code w} as a float (lane permute on its low bits; indices wrap). */
-    private static FloatVector code(IntVector w, int k) {
-        IntVector nibble = k == 0 ? w : w.lanewise(VectorOperators.LSHR, 4 * k);   // code k in the low 4 bits
-        if (TWO_TABLE) {
-            return nibble.selectFrom(FP4_LOW, FP4_HIGH).reinterpretAsFloats();
-        }
-        IntVector fixup = nibble.lanewise(VectorOperators.LSHL, 28);                 // those 4 bits at 28-31
-        return nibble.selectFrom(FP4_TABLE).lanewise(VectorOperators.XOR, fixup).reinterpretAsFloats();
-    }
-
-    private static FloatVector pairScale(MemorySegment scales, long sOff, int g) {
-        float s0 = SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF];
-        float s1 = SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g + 1) & 0xFF];
-        return FloatVector.broadcast(F, s0).blend(s1, UPPER_HALF);
-    }
-
-    private static float mxfp4Row1(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb,
-            float[] x8, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        int g = 0;
-        if (TWO_TABLE) {
-            // The same 32 bytes loaded at byte offsets 0..3: the low nibble of int lane i of load m is code 2m of
-            // that lane, its high nibble code 2m + 1 — four loads and four shifts instead of seven shifts. The
-            // last pair of the row takes the loop below (loads at +1..+3 would reach 3 bytes past it).
-            for (; g + 4 <= nb; g += 2) {
-                long o = bOff + 16L * g;
-                int j = xOff + 32 * g;
-                FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F);
-                for (int m = 0; m < 4; m++) {
-                    IntVector w = IntVector.fromMemorySegment(I, blocks, o + m, LE);
-                    t0 = w.selectFrom(FP4_LOW, FP4_HIGH).reinterpretAsFloats().fma(FloatVector.fromArray(F, x8, j + 16 * m), t0);
-                    t1 = w.lanewise(VectorOperators.LSHR, 4).selectFrom(FP4_LOW, FP4_HIGH).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(F, x8, j + 16 * m + 8), t1);
-                }
-                acc = t0.add(t1).fma(pairScale(scales, sOff, g), acc);
-            }
-        }
-        for (; g + 2 <= nb; g += 2) {
-            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
-            int j = xOff + 32 * g;
-            FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F);
-            for (int k = 0; k < 8; k += 2) {
-                t0 = code(w, k).fma(FloatVector.fromArray(F, x8, j + 8 * k), t0);
-                t1 = code(w, k + 1).fma(FloatVector.fromArray(F, x8, j + 8 * k + 8), t1);
-            }
-            acc = t0.add(t1).fma(pairScale(scales, sOff, g), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        if (g < nb) {
-            sum += lastBlock(blocks, bOff, scales, sOff, g, x8, xOff);
-        }
-        return sum;
-    }
-
-    /** One row against four tokens: each pair of blocks is decoded once and used four times. */
-    private static void mxfp4Row4(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb,
-            float[] x8, int xOff, int cols, float[] out, int outIdx, int rows) {
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
-        int g = 0;
-        for (; g + 2 <= nb; g += 2) {
-            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
-            int j = xOff + 32 * g;
-            FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
-            for (int k = 0; k < 8; k++) {
-                FloatVector f = code(w, k);
-                int jk = j + 8 * k;
-                t0 = f.fma(FloatVector.fromArray(F, x8, jk), t0);
-                t1 = f.fma(FloatVector.fromArray(F, x8, jk + cols), t1);
-                t2 = f.fma(FloatVector.fromArray(F, x8, jk + 2 * cols), t2);
-                t3 = f.fma(FloatVector.fromArray(F, x8, jk + 3 * cols), t3);
-            }
-            FloatVector sc = pairScale(scales, sOff, g);
-            c0 = t0.fma(sc, c0);
-            c1 = t1.fma(sc, c1);
-            c2 = t2.fma(sc, c2);
-            c3 = t3.fma(sc, c3);
-        }
-        float[] sums = {c0.reduceLanes(VectorOperators.ADD), c1.reduceLanes(VectorOperators.ADD),
-                c2.reduceLanes(VectorOperators.ADD), c3.reduceLanes(VectorOperators.ADD)};
-        for (int u = 0; u < 4; u++) {
-            if (g < nb) {
-                sums[u] += lastBlock(blocks, bOff, scales, sOff, g, x8, xOff + u * cols);
-            }
-            out[outIdx + u * rows] = sums[u];
-        }
-    }
-
-    /** From this many tokens on, rows are dequantised once into a small float tile and multiplied densely. */
-    static final int TILED_MIN_TOKENS = 8;
-
-    /** Rows dequantised together on the prefill path: a 16-row float tile stays in L2 while every token passes. */
-    private static final int TILE_ROWS = 16;
-
-    /**
-     * Prefill path: {@link #TILE_ROWS} rows are decoded (scales applied) into a float tile in the interleaved
-     * input layout, then multiplied with all tokens by 2×4 register tiles of plain FMAs: each group of 4
-     * tokens (in L1) meets every row pair of the tile before the next group.
-     */
-    private static void mxfp4Tiled(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
-        int cols = w.cols(), nb = w.blocksPerRow(), rows = w.rows();
-        float[] tile = new float[TILE_ROWS * cols];
-        for (int rb = r0; rb < r1; rb += TILE_ROWS) {
-            int nr = Math.min(TILE_ROWS, r1 - rb);
-            for (int i = 0; i < nr; i++) {
-                dequantRow(w.blocks(), w.blockOffset(expert, rb + i), w.scales(), w.scaleOffset(expert, rb + i), nb, tile, i * cols);
-            }
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                int i = 0;
-                if (WIDE_TILES) {
-                    for (; i + 4 <= nr; i += 4) {
-                        f32Tile4x4(tile, i * cols, cols, x8, t * cols, out, t * rows + rb + i, rows);
-                    }
-                }
-                for (; i + 2 <= nr; i += 2) {
-                    f32Tile2x4(tile, i * cols, cols, x8, t * cols, out, t * rows + rb + i, rows);
-                }
-                for (; i < nr; i++) {
-                    for (int u = t; u < t + 4; u++) {
-                        out[u * rows + rb + i] = f32Dot(tile, i * cols, x8, u * cols, cols);
-                    }
-                }
-            }
-            for (; t < tokens; t++) {
-                for (int i = 0; i < nr; i++) {
-                    out[t * rows + rb + i] = f32Dot(tile, i * cols, x8, t * cols, cols);
-                }
-            }
-        }
-    }
-
-    private static void dequantRow(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb, float[] dst, int off) {
-        for (int g = 0; g < nb; g += 2) {
-            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
-            FloatVector sc = pairScale(scales, sOff, g);
-            int j = off + 32 * g;
-            for (int k = 0; k < 8; k++) {
-                code(w, k).mul(sc).intoArray(dst, j + 8 * k);
-            }
-        }
-    }
-
-    private static float f32Dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
-        int k = 0;
-        for (; k + 2 * L <= n; k += 2 * L) {
-            c0 = FloatVector.fromArray(F, a, ao + k).fma(FloatVector.fromArray(F, b, bo + k), c0);
-            c1 = FloatVector.fromArray(F, a, ao + k + L).fma(FloatVector.fromArray(F, b, bo + k + L), c1);
-        }
-        float s = c0.add(c1).reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
-            s += a[ao + k] * b[bo + k];
-        }
-        return s;
-    }
-
-    /** Two weight rows (tile, from tileOff) against four token rows (x8), n = cols, a multiple of 64 here. */
-    private static void f32Tile2x4(float[] tile, int tileOff, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
-        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
-        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
-        for (int k = 0; k < n; k += FW.length()) {
-            FloatVector w0 = FloatVector.fromArray(FW, tile, tileOff + k), w1 = FloatVector.fromArray(FW, tile, tileOff + n + k);
-            FloatVector x0 = FloatVector.fromArray(FW, x, xOff + k);
-            c00 = w0.fma(x0, c00);
-            c10 = w1.fma(x0, c10);
-            FloatVector x1 = FloatVector.fromArray(FW, x, xOff + n + k);
-            c01 = w0.fma(x1, c01);
-            c11 = w1.fma(x1, c11);
-            FloatVector x2 = FloatVector.fromArray(FW, x, xOff + 2 * n + k);
-            c02 = w0.fma(x2, c02);
-            c12 = w1.fma(x2, c12);
-            FloatVector x3 = FloatVector.fromArray(FW, x, xOff + 3 * n + k);
-            c03 = w0.fma(x3, c03);
-            c13 = w1.fma(x3, c13);
-        }
-        out[outIdx] = c00.reduceLanes(VectorOperators.ADD);
-        out[outIdx + rows] = c01.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 2 * rows] = c02.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 3 * rows] = c03.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 1] = c10.reduceLanes(VectorOperators.ADD);
-        out[outIdx + rows + 1] = c11.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 2 * rows + 1] = c12.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 3 * rows + 1] = c13.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** With 32 vector registers (AVX-512), a 4×4 tile: 16 accumulators, 8 loads per 16 FMAs. */
-    static final boolean WIDE_TILES = FW.vectorBitSize() >= 512;
-
-    /** Four weight rows (tile, from tileOff) against four token rows (x8); n a multiple of the wide species. */
-    private static void f32Tile4x4(float[] tile, int tileOff, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
-        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
-        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
-        FloatVector c20 = FloatVector.zero(FW), c21 = FloatVector.zero(FW), c22 = FloatVector.zero(FW), c23 = FloatVector.zero(FW);
-        FloatVector c30 = FloatVector.zero(FW), c31 = FloatVector.zero(FW), c32 = FloatVector.zero(FW), c33 = FloatVector.zero(FW);
-        for (int k = 0; k < n; k += FW.length()) {
-            FloatVector w0 = FloatVector.fromArray(FW, tile, tileOff + k), w1 = FloatVector.fromArray(FW, tile, tileOff + n + k);
-            FloatVector w2 = FloatVector.fromArray(FW, tile, tileOff + 2 * n + k), w3 = FloatVector.fromArray(FW, tile, tileOff + 3 * n + k);
-            FloatVector x0 = FloatVector.fromArray(FW, x, xOff + k);
-            c00 = w0.fma(x0, c00);
-            c10 = w1.fma(x0, c10);
-            c20 = w2.fma(x0, c20);
-            c30 = w3.fma(x0, c30);
-            FloatVector x1 = FloatVector.fromArray(FW, x, xOff + n + k);
-            c01 = w0.fma(x1, c01);
-            c11 = w1.fma(x1, c11);
-            c21 = w2.fma(x1, c21);
-            c31 = w3.fma(x1, c31);
-            FloatVector x2 = FloatVector.fromArray(FW, x, xOff + 2 * n + k);
-            c02 = w0.fma(x2, c02);
-            c12 = w1.fma(x2, c12);
-            c22 = w2.fma(x2, c22);
-            c32 = w3.fma(x2, c32);
-            FloatVector x3 = FloatVector.fromArray(FW, x, xOff + 3 * n + k);
-            c03 = w0.fma(x3, c03);
-            c13 = w1.fma(x3, c13);
-            c23 = w2.fma(x3, c23);
-            c33 = w3.fma(x3, c33);
-        }
-        store4(out, outIdx, rows, c00, c01, c02, c03);
-        store4(out, outIdx + 1, rows, c10, c11, c12, c13);
-        store4(out, outIdx + 2, rows, c20, c21, c22, c23);
-        store4(out, outIdx + 3, rows, c30, c31, c32, c33);
-    }
-
-    private static void store4(float[] out, int idx, int rows, FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
-        out[idx] = a.reduceLanes(VectorOperators.ADD);
-        out[idx + rows] = b.reduceLanes(VectorOperators.ADD);
-        out[idx + 2 * rows] = c.reduceLanes(VectorOperators.ADD);
-        out[idx + 3 * rows] = d.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** An odd last block (its 32 inputs are not interleaved): scalar. */
-    private static float lastBlock(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int g,
-            float[] x8, int xOff) {
-        float s = 0;
-        for (int j = 0; j < Mxfp4.BYTES_PER_BLOCK; j++) {
-            int b = blocks.get(ValueLayout.JAVA_BYTE, bOff + 16L * g + j) & 0xFF;
-            s += Mxfp4.low(b) * x8[xOff + 32 * g + 2 * j] + Mxfp4.high(b) * x8[xOff + 32 * g + 2 * j + 1];
-        }
-        return s * SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF];
     }
 
     // ---- small vector ops ---------------------------------------------------------------------------

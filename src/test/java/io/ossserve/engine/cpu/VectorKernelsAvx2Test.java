@@ -35,7 +35,7 @@ class VectorKernelsAvx2Test {
     public static final class SelfCheck {
         public static void main(String[] args) {
             System.out.println("preferred " + IntVector.SPECIES_PREFERRED.vectorBitSize() + " bits, two-table "
-                    + VectorKernels.TWO_TABLE);
+                    + VectorMxfp4.TWO_TABLE);
             try (Parallel par = new Parallel(2); Parallel one = new Parallel(1)) {
                 CpuKernels fast = new VectorKernels(par), ref = new ScalarKernels(one);
                 Random r = new Random(5);
