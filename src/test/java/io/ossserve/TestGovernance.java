@@ -107,4 +107,20 @@ public final class TestGovernance {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Quota windows are aligned to wall-clock minutes: a test that counts requests or tokens in one window waits
+     * here when fewer than 15 s of the current minute are left, so it cannot straddle a window boundary.
+     */
+    public static void awaitFreshMinute() {
+        long intoMinute = System.currentTimeMillis() % 60_000;
+        if (intoMinute > 45_000) {
+            try {
+                Thread.sleep(60_000 - intoMinute + 200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a fresh quota minute", e);
+            }
+        }
+    }
 }

@@ -74,6 +74,7 @@ class AuditTest extends GovernanceContext {
     @Test
     void authFailuresQuotaRejectionsAndAdminActionsAreRecorded() {
         String key = tenantWithKey("kinds", "\"limits\":{\"requests_per_minute\":1}");
+        io.ossserve.TestGovernance.awaitFreshMinute();   // both requests in one minute window
         Http http = http();
         HttpResponse<String> bad = http.send(http.builder("/v1/models", "oss_wrongwrongwr_" + "x".repeat(43))
                 .header("x-request-id", "bad-auth-1").GET().build());

@@ -80,11 +80,8 @@ class GovernedChatIT extends ScriptedServerAccess {
     }
 
     /** Quota windows are calendar minutes: start a multi-call check early in one, so it never straddles two. */
-    static void awaitFreshMinute() throws InterruptedException {
-        long intoMinute = System.currentTimeMillis() % 60_000;
-        if (intoMinute > 45_000) {
-            Thread.sleep(60_000 - intoMinute + 200);
-        }
+    static void awaitFreshMinute() {
+        io.ossserve.TestGovernance.awaitFreshMinute();
     }
 
     /** The usage object of a JSON body or of the usage chunk of an SSE body. */
