@@ -52,6 +52,10 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--synthetic", description = "With --backend cuda and --preset: random weights of the exact shapes generated on the device (no files).")
     boolean synthetic;
 
+    @Option(names = "--profile", description = "CPU backend: after the measurement, one more decode run timed per phase "
+            + "(QKV, attention, output projection, experts, unembedding + sampling), in ms per step.")
+    boolean profile;
+
     @Option(names = "--calibration-mb", description = "Size of the streaming-read calibration buffer (default 1024 MB; larger than the caches).")
     int calibrationMb = 1024;
 
@@ -115,7 +119,28 @@ final class BenchEngineCommand implements Callable<Integer> {
             System.out.printf("weights per token   %,d bytes (batch 1)%n", bytesPerToken);
             System.out.printf("effective read      %.2f GB/s = %.1f%% of streaming read%s%n", effGBs, 100 * effGBs / readGBs,
                     batch > 1 ? " (per step; experts of other sequences not counted)" : "");
+            if (profile) {
+                printProfile((io.ossserve.engine.cpu.CpuBackend) backend);
+            }
         }
         return 0;
+    }
+
+    /** A separate decode run with phase timing on (so the timed runs above carry no clock reads). */
+    private void printProfile(io.ossserve.engine.cpu.CpuBackend cpu) {
+        System.err.println("  profile: decode " + genLength + " steps, batch " + batch);
+        double seconds = EngineBenchmark.decodeSeconds(cpu, batch, Math.min(promptLength, 128), genLength, 7,
+                () -> cpu.profile(true));                     // the prompt steps are not timed
+        long[] ns = cpu.phaseNanos();
+        cpu.profile(false);
+        double stepMs = seconds * 1e3 / genLength;
+        StringBuilder line = new StringBuilder();
+        for (io.ossserve.engine.cpu.CpuBackend.Phase ph : io.ossserve.engine.cpu.CpuBackend.Phase.values()) {
+            double ms = ns[ph.ordinal()] / 1e6 / genLength;
+            line.append(String.format("%n  %-26s %7.2f ms (%4.1f%%)", ph.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' '), ms, 100 * ms / stepMs));
+        }
+        System.out.printf("profile             %.2f ms/step in a separate run, by phase:%s%n",
+                stepMs, line);
     }
 }

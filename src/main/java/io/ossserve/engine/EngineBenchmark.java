@@ -59,6 +59,11 @@ public final class EngineBenchmark {
                 d / genLength * 1e3, flops / promptLength);
     }
 
+    /** Seconds for {@code steps} decode steps of {@code batch} sequences after a prompt of {@code promptLength}. */
+    public static double decodeSeconds(StepBackend b, int batch, int promptLength, int steps, long seed, Runnable beforeTiming) {
+        return timeDecode(b, batch, promptLength, steps, new Random(seed), beforeTiming);
+    }
+
     private static int[] tokens(Random random, int n) {
         int[] t = new int[n];
         for (int i = 0; i < n; i++) {
@@ -77,6 +82,10 @@ public final class EngineBenchmark {
 
     /** Prefills {@code batch} sequences, then times {@code steps} decode steps of all of them together. */
     private static double timeDecode(StepBackend b, int batch, int promptLength, int steps, Random random) {
+        return timeDecode(b, batch, promptLength, steps, random, () -> { });
+    }
+
+    private static double timeDecode(StepBackend b, int batch, int promptLength, int steps, Random random, Runnable beforeTiming) {
         List<KvCache> caches = new ArrayList<>();
         try {
             int[][] next = new int[batch][1];
@@ -87,6 +96,7 @@ public final class EngineBenchmark {
                 b.step(List.of(new StepChunk(cache, tokens(random, promptLength), StepChunk.Logits.LAST)),
                         (ci, j, l) -> next[seq][0] = Sampler.argmax(l));
             }
+            beforeTiming.run();
             long t0 = System.nanoTime();
             for (int step = 0; step < steps; step++) {
                 List<StepChunk> chunks = new ArrayList<>(batch);

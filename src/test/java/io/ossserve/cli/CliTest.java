@@ -171,10 +171,21 @@ class CliTest {
     @Test
     void benchEngineReportsSpeedAgainstTheMachinesOwnFloors() {
         Run r = run("bench", "engine", "--model", TestModels.tiny().toString(), "--prompt-len", "8", "--gen-len", "2",
-                "--repeats", "1", "--calibration-mb", "64");
+                "--repeats", "1", "--calibration-mb", "64", "--profile");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("streaming read").contains("FMA peak").contains("prefill").contains("tok/s")
                 .contains("ms/step").contains("weights per token").contains("% of streaming read");
+        // --profile: one line per phase; the phases are disjoint parts of the timed steps, so they add up to at most
+        // the step time (less by whatever ran between steps, e.g. a GC pause)
+        String profile = r.out().substring(r.out().indexOf("profile "));
+        double step = Double.parseDouble(profile.replaceAll("(?s)^profile\\s+([0-9.]+) ms/step.*", "$1"));
+        double sum = 0;
+        for (String phase : List.of("qkv", "attention", "output projection", "experts", "unembedding and sampling")) {
+            String line = profile.lines().filter(l -> l.trim().startsWith(phase + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no '" + phase + "' line in " + profile));
+            sum += Double.parseDouble(line.trim().substring(phase.length()).trim().split(" ")[0]);
+        }
+        assertThat(sum).isPositive().isLessThanOrEqualTo(step * 1.02 + 0.02);
         assertThat(r.err()).contains("warm-up");
     }
 

@@ -59,6 +59,7 @@ public final class CpuBackend implements StepBackend {
 
     @Override
     public void step(List<StepChunk> chunks, LogitsSink sink) {
+        stepStart = profiling ? System.nanoTime() : 0;
         int h = c.hiddenSize(), qw = c.qWidth(), kvw = c.kvWidth(), hd = c.headDim();
         // ---- row bookkeeping: row i belongs to chunk chunkOf[i] at absolute position pos[i]
         int rows = 0;
@@ -94,6 +95,8 @@ public final class CpuBackend implements StepBackend {
         for (int i = 0; i < rows; i++) {
             rope.table(pos[i], ropeTable, i * hd);
         }
+        boolean prof = profiling;
+        long lap = prof ? stepStart : 0;
         float[] t = new float[rows * h];
         float[] q = new float[rows * qw];
         float[] k = new float[rows * kvw];
@@ -114,19 +117,51 @@ public final class CpuBackend implements StepBackend {
                 System.arraycopy(k, i * kvw, cache.keys[lw.index()], at, kvw);
                 System.arraycopy(v, i * kvw, cache.values[lw.index()], at, kvw);
             }
+            lap = lap(prof, lap, Phase.QKV);
             attention(lw, chunks, chunkOf, pos, q, rows, attn);
+            lap = lap(prof, lap, Phase.ATTENTION);
             kernels.matmul(lw.o(), attn, rows, o);
             for (int i = 0; i < rows; i++) {
                 addBias(o, i * h, lw.oBias());
                 kernels.axpy(1f, o, i * h, x, i * h, h);
             }
             rmsNorm(x, lw.mlpNorm(), rows, t);
+            lap = lap(prof, lap, Phase.OUTPUT_PROJECTION);
             moe.forward(lw, t, rows, x);
+            lap = lap(prof, lap, Phase.EXPERTS);
         }
         for (StepChunk ch : chunks) {
             ((CpuKvCache) ch.cache()).advance(ch.tokens().length);
         }
         emitLogits(chunks, x, sink);
+        lap(prof, lap, Phase.UNEMBEDDING_AND_SAMPLING);
+    }
+
+    /** The parts of a step that {@link #profile} times. QKV includes the step's setup (embedding rows, RoPE tables). */
+    public enum Phase { QKV, ATTENTION, OUTPUT_PROJECTION, EXPERTS, UNEMBEDDING_AND_SAMPLING }
+
+    private volatile boolean profiling;
+    private long stepStart;
+    private final long[] phaseNanos = new long[Phase.values().length];
+
+    /** Starts (clearing the totals) or stops timing the phases of each step (a few clock reads per layer). */
+    public void profile(boolean on) {
+        java.util.Arrays.fill(phaseNanos, 0);
+        profiling = on;
+    }
+
+    /** Nanoseconds spent in each {@link Phase} since {@link #profile}(true), indexed by ordinal. */
+    public long[] phaseNanos() {
+        return phaseNanos.clone();
+    }
+
+    private long lap(boolean prof, long since, Phase phase) {
+        if (!prof) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        phaseNanos[phase.ordinal()] += now - since;
+        return now;
     }
 
     /** Most logits rows computed by one product (32 rows of the real vocabulary: 26 MB). */
