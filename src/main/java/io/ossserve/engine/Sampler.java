@@ -33,7 +33,7 @@ public final class Sampler {
         return p.greedy() ? argmax(logits) : draw(logits);
     }
 
-    /** Per-thread work arrays of vocabulary size (a sampler runs on the scheduler's thread; fresh ones per token are GC churn). */
+    /** Per-thread work arrays of vocabulary size (samplers run on the scheduler's thread or the CPU backend's workers, never on request threads; fresh arrays per token are GC churn). */
     private static final class Scratch {
         double[] prob = new double[0];
         int[] cand = new int[0];

@@ -64,6 +64,7 @@ class ContinuousBatchingEngineTest {
     @Test
     void stepsRespectTheTokenBudgetAndChunkLongPrompts() throws Exception {
         FakeStepBackend b = new FakeStepBackend(256, 8);
+        b.gate = new CountDownLatch(1);     // all four are queued before the first step runs
         try (var engine = new ContinuousBatchingEngine(b, b, options(8, 16, 64, 256, 8))) {
             List<CollectingSink> sinks = new ArrayList<>();
             List<int[]> prompts = new ArrayList<>();
@@ -74,6 +75,7 @@ class ContinuousBatchingEngineTest {
                 sinks.add(s);
                 engine.submit(request("r" + i, p, 10, null), s);
             }
+            b.gate.countDown();
             for (int i = 0; i < 4; i++) {
                 await(sinks.get(i));
                 assertThat(sinks.get(i).ids()).containsExactly(FakeStepBackend.expected(prompts.get(i), 10));
