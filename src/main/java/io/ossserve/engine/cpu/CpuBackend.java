@@ -168,7 +168,6 @@ public final class CpuBackend implements StepBackend {
     private static final int LOGIT_ROWS = 32;
     /** Reused by every step (steps run one at a time); grown on demand. */
     private float[] logitsBuf = new float[0];
-    private float[] rowBuf = new float[0];
 
     private void emitLogits(List<StepChunk> chunks, float[] x, LogitsSink sink) {
         int h = c.hiddenSize(), vocab = c.vocabSize();
@@ -193,11 +192,10 @@ public final class CpuBackend implements StepBackend {
         int group = Math.max(1, Math.min(want.size(), LOGIT_ROWS));
         if (logitsBuf.length < group * vocab) {
             logitsBuf = new float[group * vocab];
-            rowBuf = new float[vocab];
         }
         float[] normed = new float[group * h];
         float[] logits = logitsBuf;
-        float[] row = rowBuf;
+        float[] row = threadRow(vocab);
         for (int g = 0; g < want.size(); g += group) {
             int n = Math.min(group, want.size() - g);
             for (int j = 0; j < n; j++) {
