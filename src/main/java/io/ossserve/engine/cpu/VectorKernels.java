@@ -269,7 +269,7 @@ public final class VectorKernels implements CpuKernels {
         for (int i = 0; i < experts.length; i++) {
             float[] x8 = new float[tokens[i] * cols];
             for (int t = 0; t < tokens[i]; t++) {
-                VectorMxfp4.interleave8(xs[i], t * cols, cols, x8, t * cols);
+                VectorMxfp4.layout(xs[i], t * cols, cols, x8, t * cols, tokens[i]);
             }
             if (tokens[i] >= VectorMxfp4.TILED_MIN_TOKENS && nb % 2 == 0) {
                 int e = experts[i], n = tokens[i];

@@ -93,7 +93,10 @@ class VectorKernelsTest {
     @ParameterizedTest
     @CsvSource({"3,40,64,1", "2,33,96,1", "4,64,2880,1", "2,17,128,4", "3,19,96,7", "2,8,64,13", "2,17,128,11", "1,6,192,8",
             // tiled prefill: several 16-row tiles with an odd remainder
-            "2,37,128,11", "1,50,2880,9"})
+            "2,37,128,11", "1,50,2880,9",
+            // the 512-bit decode path (AVX-512, 1-3 tokens): quads only, a pair rest, a pair and an odd block, a
+            // single odd block, 2 and 3 tokens
+            "2,9,1024,1", "2,7,192,1", "2,5,224,1", "3,6,160,1", "2,5,384,2", "2,4,2880,3"})
     void mxfp4MatmulMatchesReference(int experts, int rows, int cols, int tokens) {
         Random r = new Random(experts * 131L + rows + cols + tokens);
         Mxfp4Experts w = randomExperts(r, experts, rows, cols);
@@ -103,6 +106,38 @@ class VectorKernelsTest {
             FAST.matmulMxfp4(w, e, x, tokens, got);
             REF.matmulMxfp4(w, e, x, tokens, want);
             assertClose(got, want, rows, tokens, x, cols);
+        }
+    }
+
+    @Test
+    void mxfp4ExtremeScalesMatchTheReference() {
+        // row 0: every scale byte 0 (the subnormal 2^-127, which a shift of the byte into the exponent alone would
+        // turn into 0); row 1: scale 1; row 2: 127 and 200 alternating
+        Random r = new Random(5);
+        int rows = 3, cols = 256, nb = cols / 32;
+        Mxfp4Experts w = randomExperts(r, 1, rows, cols);
+        int[][] scale = {{0}, {1}, {127, 200}};
+        for (int row = 0; row < rows; row++) {
+            for (int g = 0; g < nb; g++) {
+                w.scales().set(ValueLayout.JAVA_BYTE, w.scaleOffset(0, row) + g, (byte) scale[row][g % scale[row].length]);
+            }
+        }
+        for (int tokens = 1; tokens <= 4; tokens++) {
+            float[] x = random(r, tokens * cols);
+            float[] got = new float[tokens * rows], want = new float[tokens * rows];
+            FAST.matmulMxfp4(w, 0, x, tokens, got);
+            REF.matmulMxfp4(w, 0, x, tokens, want);
+            for (int t = 0; t < tokens; t++) {
+                for (int row = 0; row < rows; row++) {
+                    double abs = 0;                 // Σ|w·x|: the scale of the rounding errors
+                    for (int c = 0; c < cols; c++) {
+                        abs += Math.abs((double) w.get(0, row, c) * x[t * cols + c]);
+                    }
+                    assertThat(abs).as("row %d is not all zero", row).isPositive();
+                    assertThat((double) got[t * rows + row]).as("tokens %d token %d row %d", tokens, t, row)
+                            .isCloseTo(want[t * rows + row], org.assertj.core.data.Offset.offset(1e-5 * abs));
+                }
+            }
         }
     }
 
