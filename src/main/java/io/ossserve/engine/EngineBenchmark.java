@@ -103,7 +103,8 @@ public final class EngineBenchmark {
                 for (int s = 0; s < batch; s++) {
                     chunks.add(new StepChunk(caches.get(s), next[s].clone(), StepChunk.Logits.LAST));
                 }
-                b.step(chunks, (ci, j, l) -> next[ci][0] = Sampler.argmax(l));
+                // sampled on all threads, as the server samples (each sequence writes only its own slot)
+                b.step(chunks, LogitsSink.concurrent((ci, j, l) -> next[ci][0] = Sampler.argmax(l)));
             }
             return (System.nanoTime() - t0) / 1e9;
         } finally {

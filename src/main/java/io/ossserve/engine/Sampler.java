@@ -49,9 +49,17 @@ public final class Sampler {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** The Vector API is an incubator module the JVM may have been started without (then the scan stays scalar). */
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** The first index of the largest logit (ties → lowest id); see {@link VectorArgmax}. */
     static int argmax(float[] logits) {
+        return VECTOR ? VectorArgmax.argmax(logits) : argmaxScalar(logits, logits.length);
+    }
+
+    static int argmaxScalar(float[] logits, int n) {
         int best = 0;
-        for (int i = 1; i < logits.length; i++) {
+        for (int i = 1; i < n; i++) {
             if (logits[i] > logits[best]) {
                 best = i;
             }

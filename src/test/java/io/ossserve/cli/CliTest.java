@@ -180,7 +180,7 @@ class CliTest {
         String profile = r.out().substring(r.out().indexOf("profile "));
         double step = Double.parseDouble(profile.replaceAll("(?s)^profile\\s+([0-9.]+) ms/step.*", "$1"));
         double sum = 0;
-        for (String phase : List.of("qkv", "attention", "output projection", "experts", "unembedding and sampling")) {
+        for (String phase : List.of("qkv", "attention", "output projection", "experts", "unembedding", "sampling")) {
             String line = profile.lines().filter(l -> l.trim().startsWith(phase + " ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no '" + phase + "' line in " + profile));
             sum += Double.parseDouble(line.trim().substring(phase.length()).trim().split(" ")[0]);

@@ -133,12 +133,19 @@ public final class CpuBackend implements StepBackend {
         for (StepChunk ch : chunks) {
             ((CpuKvCache) ch.cache()).advance(ch.tokens().length);
         }
-        emitLogits(chunks, x, sink);
-        lap(prof, lap, Phase.UNEMBEDDING_AND_SAMPLING);
+        long product = emitLogits(chunks, x, sink, prof);
+        lap(prof, lap + product, Phase.SAMPLING);
+        if (prof) {
+            phaseNanos[Phase.UNEMBEDDING.ordinal()] += product;
+        }
     }
 
-    /** The parts of a step that {@link #profile} times. QKV includes the step's setup (embedding rows, RoPE tables). */
-    public enum Phase { QKV, ATTENTION, OUTPUT_PROJECTION, EXPERTS, UNEMBEDDING_AND_SAMPLING }
+    /**
+     * The parts of a step that {@link #profile} times. QKV includes the step's setup (embedding rows, RoPE tables);
+     * UNEMBEDDING is the logits product alone, SAMPLING the rest of the step's end (final norm, handing each logits
+     * row to the sink, which samples).
+     */
+    public enum Phase { QKV, ATTENTION, OUTPUT_PROJECTION, EXPERTS, UNEMBEDDING, SAMPLING }
 
     private volatile boolean profiling;
     private long stepStart;
@@ -166,10 +173,12 @@ public final class CpuBackend implements StepBackend {
 
     /** Most logits rows computed by one product (32 rows of the real vocabulary: 26 MB). */
     private static final int LOGIT_ROWS = 32;
-    /** Reused by every step (steps run one at a time); grown on demand. */
-    private float[] logitsBuf = new float[0];
+    /** One logits row per product row, reused by every step (steps run one at a time); grown on demand. */
+    private float[][] logitRows = new float[0][];
 
-    private void emitLogits(List<StepChunk> chunks, float[] x, LogitsSink sink) {
+    /** @return nanoseconds spent in the logits products when {@code prof}, else 0 */
+    private long emitLogits(List<StepChunk> chunks, float[] x, LogitsSink sink, boolean prof) {
+        long product = 0;
         int h = c.hiddenSize(), vocab = c.vocabSize();
         List<int[]> want = new ArrayList<>();                       // {row, chunk, tokenIdx}
         int base = 0;
@@ -190,38 +199,41 @@ public final class CpuBackend implements StepBackend {
         // all rows of a step in one product (the unembedding is read once), in buffers kept across steps:
         // a decode step's logits are tens of MB, and fresh arrays of that size are "humongous" for G1
         int group = Math.max(1, Math.min(want.size(), LOGIT_ROWS));
-        if (logitsBuf.length < group * vocab) {
-            logitsBuf = new float[group * vocab];
+        if (logitRows.length < group) {
+            float[][] grown = java.util.Arrays.copyOf(logitRows, group);
+            for (int j = logitRows.length; j < group; j++) {
+                grown[j] = new float[vocab];
+            }
+            logitRows = grown;
         }
         float[] normed = new float[group * h];
-        float[] logits = logitsBuf;
-        float[] row = threadRow(vocab);
+        float[][] logits = logitRows;
         for (int g = 0; g < want.size(); g += group) {
             int n = Math.min(group, want.size() - g);
             for (int j = 0; j < n; j++) {
                 rmsNormRow(x, want.get(g + j)[0] * h, w.finalNorm(), normed, j * h);
             }
-            kernels.matmul(w.unembedding(), normed, n, logits);
+            long t0 = prof ? System.nanoTime() : 0;
+            kernels.matmul(w.unembedding(), normed, n, logits);     // row j into logits[j]
+            product += prof ? System.nanoTime() - t0 : 0;
             int from = g;
             if (n > 1 && sink.concurrentAcrossChunks() && distinctChunks(want, g, n)) {
                 // sampling costs up to a pass of exp over the vocabulary per row: rows of different sequences
-                // are sampled on all threads, each copying its row into a buffer of its own
+                // are sampled on all threads, each row in its own array
                 parallel.forRange(n, 1, (a, b) -> {
-                    float[] mine = threadRow(vocab);
                     for (int j = a; j < b; j++) {
-                        System.arraycopy(logits, j * vocab, mine, 0, vocab);
                         int[] wi = want.get(from + j);
-                        sink.accept(wi[1], wi[2], mine);
+                        sink.accept(wi[1], wi[2], logits[j]);
                     }
                 });
                 continue;
             }
             for (int j = 0; j < n; j++) {
-                System.arraycopy(logits, j * vocab, row, 0, vocab);
                 int[] wi = want.get(g + j);
-                sink.accept(wi[1], wi[2], row);
+                sink.accept(wi[1], wi[2], logits[j]);
             }
         }
+        return product;
     }
 
     private static boolean distinctChunks(List<int[]> want, int from, int n) {
@@ -231,18 +243,6 @@ public final class CpuBackend implements StepBackend {
             }
         }
         return true;
-    }
-
-    /** A vocabulary-sized row buffer per thread (kept: fresh ones of this size are G1 "humongous" objects). */
-    private final ThreadLocal<float[]> threadRows = new ThreadLocal<>();
-
-    private float[] threadRow(int vocab) {
-        float[] r = threadRows.get();
-        if (r == null || r.length < vocab) {
-            r = new float[vocab];
-            threadRows.set(r);
-        }
-        return r;
     }
 
     /**

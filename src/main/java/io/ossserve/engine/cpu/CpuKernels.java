@@ -21,6 +21,19 @@ public interface CpuKernels {
     void matmul(Matrix w, float[] x, int tokens, float[] out);
 
     /**
+     * {@link #matmul} with each token's output in an array of its own: {@code rowsOut[t][r] = Σ_k w[r, k] · x[t, k]}
+     * for {@code t < tokens} (e.g. logits rows handed on without a copy). The default runs one token at a time.
+     */
+    default void matmul(Matrix w, float[] x, int tokens, float[][] rowsOut) {
+        int cols = w.cols();
+        float[] xt = new float[cols];
+        for (int t = 0; t < tokens; t++) {
+            System.arraycopy(x, t * cols, xt, 0, cols);
+            matmul(w, xt, 1, rowsOut[t]);
+        }
+    }
+
+    /**
      * {@link #matmul} of several matrices with the same input ({@code outs[i] = ws[i] · x}), e.g. the Q, K and V
      * projections; implementations may run them as one parallel job.
      */

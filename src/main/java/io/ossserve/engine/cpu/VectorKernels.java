@@ -111,8 +111,46 @@ public final class VectorKernels implements CpuKernels {
         });
     }
 
+    /**
+     * Row panels (narrow bf16 matrices) write into each token's own array; the other kernels multiply all tokens
+     * at once (the weights are read once) into a per-thread scratch array, then copy.
+     */
+    @Override
+    public void matmul(Matrix w, float[] x, int tokens, float[][] rowsOut) {
+        if (!Bf16Panels.suits(w)) {
+            int rows = w.rows();
+            float[] flat = scratch.get();
+            if (flat.length < tokens * rows) {
+                flat = new float[tokens * rows];
+                scratch.set(flat);
+            }
+            matmul(w, x, tokens, flat);
+            for (int t = 0; t < tokens; t++) {
+                System.arraycopy(flat, t * rows, rowsOut[t], 0, rows);
+            }
+            return;
+        }
+        Bf16Panels pw = panels.computeIfAbsent(w, Bf16Panels::new);
+        parallel.forRange(pw.panels, panelGrain(w), (p0, p1) -> pw.multiply(x, tokens, null, rowsOut, p0, p1));
+    }
+
+    /** Kept across calls: a batch's logits are tens of MB, and fresh arrays of that size are G1 "humongous" objects. */
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static int panelGrain(Matrix w) {
+        return Math.max(2, grain(2L * Bf16Panels.P * w.cols()));
+    }
+
+    /** Narrow bf16 matrices repacked into row panels on first use ({@link Bf16Panels}); kept for the backend's life. */
+    private final java.util.concurrent.ConcurrentHashMap<Matrix, Bf16Panels> panels = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void matmul(Matrix w, float[] x, int tokens, float[] out) {
+        if (Bf16Panels.suits(w)) {
+            Bf16Panels pw = panels.computeIfAbsent(w, Bf16Panels::new);
+            parallel.forRange(pw.panels, panelGrain(w), (p0, p1) -> pw.multiply(x, tokens, out, null, p0, p1));
+            return;
+        }
         if (w.dtype() != DType.BF16 || w.cols() % 2 != 0) {
             matmulF32(w, x, tokens, out);
             return;

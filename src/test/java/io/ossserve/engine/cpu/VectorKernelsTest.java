@@ -79,7 +79,10 @@ class VectorKernelsTest {
     @ParameterizedTest
     @CsvSource({"BF16,37,64,1", "BF16,64,2880,1", "BF16,13,40,3", "BF16,9,96,4", "BF16,21,128,9", "F32,11,72,2", "F32,5,64,5",
             // prefill: several cache blocks of rows per thread, an odd last block, a column tail past the wide step
-            "BF16,301,128,9", "BF16,41,2880,5", "BF16,7,80,4"})
+            "BF16,301,128,9", "BF16,41,2880,5", "BF16,7,80,4",
+            // narrow matrices in row panels: whole panels, an odd number with a partial last one and 32 tokens, the
+            // widest panelled width, one past it (row-major again)
+            "BF16,64,64,1", "BF16,333,64,32", "BF16,130,256,5", "BF16,200,258,3"})
     void denseMatmulMatchesReference(DType dtype, int rows, int cols, int tokens) {
         Random r = new Random(rows * 31L + cols + tokens);
         Matrix w = randomMatrix(r, dtype, rows, cols);
@@ -106,6 +109,30 @@ class VectorKernelsTest {
             FAST.matmulMxfp4(w, e, x, tokens, got);
             REF.matmulMxfp4(w, e, x, tokens, want);
             assertClose(got, want, rows, tokens, x, cols);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"333,64,32", "333,64,1", "45,96,5", "40,300,3"})
+    void oneArrayPerTokenHoldsTheSameRows(int rows, int cols, int tokens) {
+        // panelled (narrow) and row-major matrices, the vector kernels and the reference's default
+        Random r = new Random(rows * 7L + cols + tokens);
+        Matrix w = randomMatrix(r, DType.BF16, rows, cols);
+        float[] x = random(r, tokens * cols);
+        for (CpuKernels k : new CpuKernels[] {FAST, REF}) {
+            float[] flat = new float[tokens * rows];
+            k.matmul(w, x, tokens, flat);
+            float[][] perToken = new float[tokens + 1][rows + 3];      // longer than needed: the rest stays untouched
+            for (float[] row : perToken) {
+                java.util.Arrays.fill(row, -7f);
+            }
+            k.matmul(w, x, tokens, perToken);
+            for (int t = 0; t < tokens; t++) {
+                assertThat(java.util.Arrays.copyOf(perToken[t], rows)).as("%s token %d", k.name(), t)
+                        .containsExactly(java.util.Arrays.copyOfRange(flat, t * rows, (t + 1) * rows));
+                assertThat(java.util.Arrays.copyOfRange(perToken[t], rows, rows + 3)).containsOnly(-7f);
+            }
+            assertThat(perToken[tokens]).containsOnly(-7f);
         }
     }
 
