@@ -15,8 +15,14 @@ import java.util.function.Consumer;
 public final class EngineBenchmark {
     private EngineBenchmark() {}
 
+    /**
+     * @param decodeRuns seconds of each timed decode run, in order
+     * @param floors     per decode run, the mean of a floor probe (e.g. streaming-read GB/s) taken just before and
+     *                   just after it; empty without a probe
+     */
     public record Result(int batch, int promptLength, int genLength, double prefillSeconds, double decodeSeconds,
-            double prefillTokPerS, double decodeTokPerS, double msPerStep, double prefillFlopsPerToken) {}
+            double prefillTokPerS, double decodeTokPerS, double msPerStep, double prefillFlopsPerToken,
+            double[] decodeRuns, double[] floors) {}
 
     /** Multiply-add work of one prompt token at position {@code pos} (2 flops each), lm_head excluded. */
     public static double flopsPerToken(GptOssConfig c, int pos) {
@@ -33,6 +39,16 @@ public final class EngineBenchmark {
 
     public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
             Consumer<String> progress) {
+        return run(b, batch, promptLength, genLength, repeats, seed, progress, null);
+    }
+
+    /**
+     * As {@link #run(StepBackend, int, int, int, int, long, Consumer)}, with {@code floor} (when not null) measured
+     * right before and right after each timed decode run: on a machine whose memory bandwidth drifts (a VM with
+     * neighbours), a floor measured once at the start can belong to another moment than the run it is compared with.
+     */
+    public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
+            Consumer<String> progress, java.util.function.DoubleSupplier floor) {
         GptOssConfig c = b.config();
         Random random = new Random(seed);
         // warm-up: JIT the kernels on both paths
@@ -45,9 +61,14 @@ public final class EngineBenchmark {
             prefill.add(timePrefill(b, tokens(random, promptLength)));
         }
         List<Double> decode = new ArrayList<>();
+        double[] floors = new double[floor == null ? 0 : repeats];
         for (int r = 0; r < repeats; r++) {
             progress.accept("decode " + (r + 1) + "/" + repeats + " (batch " + batch + ", " + genLength + " steps)");
+            double before = floor == null ? 0 : floor.getAsDouble();
             decode.add(timeDecode(b, batch, Math.min(promptLength, 128), genLength, random));
+            if (floor != null) {
+                floors[r] = (before + floor.getAsDouble()) / 2;
+            }
         }
         double p = median(prefill), d = median(decode);
         double flops = 0;
@@ -56,7 +77,7 @@ public final class EngineBenchmark {
         }
         flops += 2.0 * c.vocabSize() * c.hiddenSize();   // lm_head for the last prompt token
         return new Result(batch, promptLength, genLength, p, d, promptLength / p, batch * genLength / d,
-                d / genLength * 1e3, flops / promptLength);
+                d / genLength * 1e3, flops / promptLength, decode.stream().mapToDouble(Double::doubleValue).toArray(), floors);
     }
 
     /** Seconds for {@code steps} decode steps of {@code batch} sequences after a prompt of {@code promptLength}. */

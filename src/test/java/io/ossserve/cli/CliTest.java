@@ -174,7 +174,10 @@ class CliTest {
                 "--repeats", "1", "--calibration-mb", "64", "--profile");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("streaming read").contains("FMA peak").contains("prefill").contains("tok/s")
-                .contains("ms/step").contains("weights per token").contains("% of streaming read");
+                .contains("ms/step").contains("weights per token").contains("% of the streaming read at the start");
+        // the decode ratio against the floor measured around each run: one "x% (a of b GB/s)" per run (1 here)
+        String vs = r.out().lines().filter(l -> l.startsWith("decode vs read")).findFirst().orElseThrow();
+        assertThat(vs).matches("decode vs read +[0-9.]+% \\(median of the runs, .*: [0-9.]+% \\([0-9.]+ of [0-9.]+ GB/s\\)\\)");
         // --profile: one line per phase; the phases are disjoint parts of the timed steps, so they add up to at most
         // the step time (less by whatever ran between steps, e.g. a GC pause)
         String profile = r.out().substring(r.out().indexOf("profile "));

@@ -78,8 +78,29 @@ public interface CpuKernels {
     /** {@code y[yo + i] += alpha · x[xo + i]} for {@code i < n}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
-    /** Calibration: streaming-read bandwidth of this machine in GB/s on all threads (best of {@code repeats}). */
-    double streamReadGBs(long bytes, int repeats);
+    /**
+     * Calibration: streaming-read bandwidth of this machine in GB/s on all threads (best of {@code repeats}), over a
+     * fresh buffer of about {@code bytes} filled by {@link #streamBuffer}.
+     */
+    default double streamReadGBs(long bytes, int repeats) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            return streamReadGBs(streamBuffer(arena, bytes, null), repeats);
+        }
+    }
+
+    /** Calibration: streaming-read GB/s over {@code buffer} (from {@link #streamBuffer}), best of {@code repeats}. */
+    double streamReadGBs(java.lang.foreign.MemorySegment buffer, int repeats);
+
+    /**
+     * A streaming-read buffer of whole 4 MB chunks (at least one), about {@code bytes}, holding distinct words (see
+     * {@code Calibration.fillDistinct}); filled on {@code parallel}'s threads, or on this one when it is null.
+     */
+    static java.lang.foreign.MemorySegment streamBuffer(java.lang.foreign.Arena arena, long bytes, Parallel parallel) {
+        long chunk = 4L << 20;
+        java.lang.foreign.MemorySegment seg = arena.allocate(Math.max(1, bytes / chunk) * chunk, 64);
+        Calibration.fillDistinct(seg, parallel);
+        return seg;
+    }
 
     /** Calibration: multiply-add throughput in GFLOP/s (2 flops per FMA lane) on all threads. */
     double fmaGflops(long millis);

@@ -88,15 +88,16 @@ public final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public double streamReadGBs(long bytes, int repeats) {
-        float[][] chunks = new float[(int) Math.max(1, bytes / (4L << 20))][1 << 20];
-        double[] sink = new double[chunks.length];
-        return Calibration.bestRate(repeats, 0, chunks.length * (4.0 * (1 << 20)), () ->
-                parallel.forRange(chunks.length, 1, (from, to) -> {
+    public double streamReadGBs(java.lang.foreign.MemorySegment seg, int repeats) {
+        long chunk = 4L << 20;
+        int n = (int) (seg.byteSize() / chunk);
+        double[] sink = new double[n];
+        return Calibration.bestRate(repeats, 0, n * (double) chunk, () ->
+                parallel.forRange(n, 1, (from, to) -> {
                     for (int c = from; c < to; c++) {
                         float s = 0;
-                        for (float v : chunks[c]) {
-                            s += v;
+                        for (long off = c * chunk; off < (c + 1) * chunk; off += 4) {
+                            s += seg.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off);
                         }
                         sink[c] = s;
                     }

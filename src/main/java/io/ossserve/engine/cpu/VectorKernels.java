@@ -407,26 +407,29 @@ public final class VectorKernels implements CpuKernels {
     // ---- calibration ------------------------------------------------------------------------------
 
     @Override
-    public double streamReadGBs(long bytes, int repeats) {
+    public double streamReadGBs(MemorySegment seg, int repeats) {
         long chunk = 4L << 20;
-        long n = Math.max(1, bytes / chunk);
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(n * chunk, 64);
-            seg.fill((byte) 0x3F);
-            float[] sink = new float[(int) n];
-            return Calibration.bestRate(repeats, 0, (double) n * chunk, () -> parallel.forRange((int) n, 1, (from, to) -> {
-                for (int c = from; c < to; c++) {
-                    long base = c * chunk;
-                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-                    for (long off = 0; off < chunk; off += 4L * 4 * L) {
-                        a0 = a0.add(FloatVector.fromMemorySegment(F, seg, base + off, LE));
-                        a1 = a1.add(FloatVector.fromMemorySegment(F, seg, base + off + 4L * L, LE));
-                        a2 = a2.add(FloatVector.fromMemorySegment(F, seg, base + off + 8L * L, LE));
-                        a3 = a3.add(FloatVector.fromMemorySegment(F, seg, base + off + 12L * L, LE));
-                    }
-                    sink[c] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+        long n = seg.byteSize() / chunk;
+        float[] sink = new float[(int) n];
+        return Calibration.bestRate(repeats, 0, (double) n * chunk, () -> parallel.forRange((int) n, 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                long base = c * chunk;
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                for (long off = 0; off < chunk; off += 4L * 4 * L) {
+                    a0 = a0.add(FloatVector.fromMemorySegment(F, seg, base + off, LE));
+                    a1 = a1.add(FloatVector.fromMemorySegment(F, seg, base + off + 4L * L, LE));
+                    a2 = a2.add(FloatVector.fromMemorySegment(F, seg, base + off + 8L * L, LE));
+                    a3 = a3.add(FloatVector.fromMemorySegment(F, seg, base + off + 12L * L, LE));
                 }
-            }));
+                sink[c] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+            }
+        }));
+    }
+
+    @Override
+    public double streamReadGBs(long bytes, int repeats) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            return streamReadGBs(CpuKernels.streamBuffer(arena, bytes, parallel), repeats);
         }
     }
 
