@@ -224,11 +224,18 @@ class RealEngineIT {
 
     @Test
     void aggregateDecodeThroughputScalesWithConcurrentStreams() throws Exception {
-        int tokens = 48;
+        int tokens = 96;
         String ignoreStop = "";
         stream(body("warm", tokens, true, ignoreStop)).get(120, TimeUnit.SECONDS);
-        Streamed one = stream(body("one stream", tokens, true, ignoreStop)).get(120, TimeUnit.SECONDS);
-        double single = (one.completionTokens() - 1) / ((one.endNanos() - one.firstNanos()) / 1e9);
+        // one stream: the median of 3 runs (a single short run is at the mercy of one GC or JIT pause)
+        double[] singles = new double[3];
+        for (int i = 0; i < singles.length; i++) {
+            Streamed one = stream(body("one stream " + i, tokens, true, ignoreStop)).get(120, TimeUnit.SECONDS);
+            singles[i] = (one.completionTokens() - 1) / ((one.endNanos() - one.firstNanos()) / 1e9);
+        }
+        double[] sorted = singles.clone();
+        java.util.Arrays.sort(sorted);
+        double single = sorted[1];
         List<CompletableFuture<Streamed>> many = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             many.add(stream(body("stream number " + i, tokens, true, ignoreStop)));
@@ -243,9 +250,10 @@ class RealEngineIT {
         }
         double aggregate = generated / ((endAll - firstAll) / 1e9);
         double ratio = aggregate / single;
-        System.out.printf("DECODE THROUGHPUT tiny: 1 stream %.1f tok/s, 32 streams %.1f tok/s aggregate, ratio %.2fx%n",
-                single, aggregate, ratio);
-        // reported, not a bar: on the shared 2-core machine the ratio swings with other load (1.7x-3.5x seen)
+        System.out.printf("DECODE THROUGHPUT tiny: 1 stream %.1f tok/s (median of %.1f, %.1f, %.1f), 32 streams %.1f tok/s "
+                + "aggregate, ratio %.2fx%n", single, singles[0], singles[1], singles[2], aggregate, ratio);
+        // reported, not a bar: on the shared 2-core machine the ratio swings with other load (1.4x-5.7x seen), and it
+        // is bounded below 8x there (docs/benchmarks.md)
         assertThat(ratio).as("aggregate decode throughput at 32 streams vs one").isGreaterThan(1.0);
     }
 }
