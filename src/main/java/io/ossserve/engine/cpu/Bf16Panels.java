@@ -53,7 +53,8 @@ final class Bf16Panels {
     Bf16Panels(Matrix w) {
         if (!suits(w)) {
             throw new IllegalArgumentException("matrix '" + w.name() + "' (" + w.dtype() + ", " + w.rows() + " × " + w.cols()
-                    + ") is not a narrow bf16 matrix with an even number of columns");
+                    + ") does not suit row panels: they take bf16 matrices of an even number of columns up to " + MAX_COLS
+                    + " and at least " + 4 * P + " rows");
         }
         rows = w.rows();
         cols = w.cols();
