@@ -137,6 +137,18 @@ class VectorKernelsTest {
     }
 
     @Test
+    void rowPanelsRefuseMatricesThatDoNotSuitThem() {
+        Random r = new Random(3);
+        for (Matrix w : new Matrix[] {randomMatrix(r, DType.BF16, 100, 258), randomMatrix(r, DType.BF16, 10, 64),
+                randomMatrix(r, DType.F32, 100, 64)}) {
+            assertThat(Bf16Panels.suits(w)).isFalse();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Bf16Panels(w))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'random'").hasMessageContaining("row panels");
+        }
+        assertThat(Bf16Panels.suits(randomMatrix(r, DType.BF16, 4 * Bf16Panels.P, 256))).isTrue();
+    }
+
+    @Test
     void mxfp4ExtremeScalesMatchTheReference() {
         // row 0: every scale byte 0 (the subnormal 2^-127, which a shift of the byte into the exponent alone would
         // turn into 0); row 1: scale 1; row 2: 127 and 200 alternating
