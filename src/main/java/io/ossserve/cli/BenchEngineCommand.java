@@ -111,17 +111,14 @@ final class BenchEngineCommand implements Callable<Integer> {
                         msg -> System.err.println("  " + msg), () -> k.streamReadGBs(probe, 3));
                 double effGBs = bytesPerToken * (r.decodeTokPerS() / batch) / 1e9;
                 double prefillGflops = r.prefillFlopsPerToken() * r.prefillTokPerS() / 1e9;
-                double[] ratios = new double[r.floors().length];
+                java.util.List<Double> ratios = new java.util.ArrayList<>();
                 StringBuilder runs = new StringBuilder();
-                for (int i = 0; i < ratios.length; i++) {
+                for (int i = 0; i < r.floors().length; i++) {
                     double runGBs = bytesPerToken * genLength / r.decodeRuns()[i] / 1e9;
-                    ratios[i] = runGBs / r.floors()[i];
-                    runs.append(String.format("%s%.1f%% (%.2f of %.2f GB/s)", i == 0 ? "" : ", ", 100 * ratios[i], runGBs, r.floors()[i]));
+                    ratios.add(runGBs / r.floors()[i]);
+                    runs.append(String.format("%s%.1f%% (%.2f of %.2f GB/s)", i == 0 ? "" : ", ", 100 * ratios.get(i), runGBs, r.floors()[i]));
                 }
-                double[] sorted = ratios.clone();
-                java.util.Arrays.sort(sorted);
-                double medianRatio = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+                double medianRatio = EngineBenchmark.median(ratios);
                 System.out.printf("model               %s (%s)%n", dir, backend.description());
                 System.out.printf("machine             %d cores; streaming read %.2f GB/s (at the start); FMA peak %.1f GFLOP/s%n",
                         Runtime.getRuntime().availableProcessors(), readGBs, peakGflops);

@@ -133,7 +133,8 @@ public final class EngineBenchmark {
         }
     }
 
-    static double median(List<Double> v) {
+    /** Median of {@code v} (mean of the middle two for an even count). */
+    public static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;

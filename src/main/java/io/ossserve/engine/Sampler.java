@@ -56,12 +56,8 @@ public final class Sampler {
      * first few thousand calls, which a server pays on its first tokens.
      */
     static int argmax(float[] logits) {
-        return argmaxScalar(logits, logits.length);
-    }
-
-    static int argmaxScalar(float[] logits, int n) {
         int best = 0;
-        for (int i = 1; i < n; i++) {
+        for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {
                 best = i;
             }

@@ -72,11 +72,6 @@ final class Bf16Panels {
         }
     }
 
-    /** Bytes held (the repacked copy). */
-    long bytes() {
-        return 4L * data.length;
-    }
-
     /**
      * {@code out[t·rows + r] = Σ_k w[r, k] · x[t·cols + k]} (or {@code rowsOut[t][r]} when {@code out} is null) for
      * the rows of panels [p0, p1) and every token. Panels

@@ -35,11 +35,11 @@ final class VectorMxfp4 {
     }
 
     /**
-     * Rows [r0, r1) of one expert against few tokens, the input laid out by {@link #layout}: with AVX-512 and
+     * Rows [r0, r1) of one expert against few tokens, the input {@code xIn} laid out by {@link #layout}: with AVX-512 and
      * fewer than 4 tokens, 512-bit quads of blocks ({@link #wideRow}); otherwise 4 tokens per decoded block pair,
      * then one at a time.
      */
-    static void rows(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
+    static void rows(Mxfp4Experts w, int expert, float[] xIn, int tokens, float[] out, int r0, int r1) {
         int rows = w.rows(), cols = w.cols(), nb = w.blocksPerRow();
         MemorySegment blocks = w.blocks(), scales = w.scales();
         if (wide(tokens)) {
@@ -47,7 +47,7 @@ final class VectorMxfp4 {
             for (int r = r0; r < r1; r++) {
                 long bOff = w.blockOffset(expert, r), sOff = w.scaleOffset(expert, r);
                 for (int t = 0; t < tokens; t++) {
-                    out[t * rows + r] = wideRow(blocks, bOff, scales, sOff, nb, x8, t * cols, end);
+                    out[t * rows + r] = wideRow(blocks, bOff, scales, sOff, nb, xIn, t * cols, end);
                 }
             }
             return;
@@ -57,10 +57,10 @@ final class VectorMxfp4 {
             long sOff = w.scaleOffset(expert, r);
             int t = 0;
             for (; t + 4 <= tokens; t += 4) {
-                mxfp4Row4(blocks, bOff, scales, sOff, nb, x8, t * cols, cols, out, t * rows + r, rows);
+                mxfp4Row4(blocks, bOff, scales, sOff, nb, xIn, t * cols, cols, out, t * rows + r, rows);
             }
             for (; t < tokens; t++) {
-                out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, x8, t * cols);
+                out[t * rows + r] = mxfp4Row1(blocks, bOff, scales, sOff, nb, xIn, t * cols);
             }
         }
     }
