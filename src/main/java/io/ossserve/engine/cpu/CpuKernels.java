@@ -102,6 +102,6 @@ public interface CpuKernels {
         return seg;
     }
 
-    /** Calibration: multiply-add throughput in GFLOP/s (2 flops per FMA lane) on all threads. */
+    /** Calibration: multiply-add throughput in GFLOP/s (2 flops per FMA lane) on all threads, in the widest vectors the kernels use. */
     double fmaGflops(long millis);
 }

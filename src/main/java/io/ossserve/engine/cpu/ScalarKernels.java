@@ -112,7 +112,9 @@ public final class ScalarKernels implements CpuKernels {
         return Calibration.bestRate(1, millis, threads * iters * 6 * 2.0, () ->
                 parallel.forRange(threads, 1, (from, to) -> {
                     for (int t = from; t < to; t++) {
-                        float a = 1, b = 0.999f, c = 1e-3f, d = 1, e = 1, f = 1, g = 1, h = 1;
+                        // six independent chains with distinct starts (identical chains would be merged by the JIT)
+                        float b = 0.999f, c = 1e-3f;
+                        float a = 1, d = 2, e = 3, f = 4, g = 5, h = 6;
                         for (long i = 0; i < iters; i++) {
                             a = Math.fma(a, b, c); d = Math.fma(d, b, c); e = Math.fma(e, b, c); f = Math.fma(f, b, c);
                             g = Math.fma(g, b, c); h = Math.fma(h, b, c);

@@ -200,28 +200,36 @@ public final class VectorKernels implements CpuKernels {
     }
 
     /**
-     * One row against one token. Rows are streamed one at a time: on the machines measured, reading one row
-     * contiguously runs at about twice the rate of interleaving loads from 2 or 4 rows (docs/benchmarks.md).
+     * One row against one token, in the machine's widest vectors (then 256-bit, then scalar for the rest). Rows
+     * are streamed one at a time: on the machines measured, reading one row contiguously runs at about twice the
+     * rate of interleaving loads from 2 or 4 rows (docs/benchmarks.md). On AVX-512 the 512-bit loop needs half
+     * the instructions per byte of the 256-bit one; that matters because one core's share of a batch-1 GEMV is
+     * instruction-bound on Intel parts (docs/benchmarks.md, fourth session).
      */
     private static float bf16Dot(MemorySegment seg, long rowOff, float[] xe, float[] xo, int xOff, int vecEnd, int cols) {
-        FloatVector a0 = FloatVector.zero(F), b0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(FW), b0 = FloatVector.zero(FW), a1 = FloatVector.zero(FW), b1 = FloatVector.zero(FW);
         int k = 0;
-        for (; k + 2 * BF16_STEP <= vecEnd; k += 2 * BF16_STEP) {
-            IntVector w0 = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k, LE);
-            IntVector w1 = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k + 2L * BF16_STEP, LE);
+        for (; k + 2 * WIDE_BF16_STEP <= vecEnd; k += 2 * WIDE_BF16_STEP) {
+            IntVector w0 = IntVector.fromMemorySegment(IW, seg, rowOff + 2L * k, LE);
+            IntVector w1 = IntVector.fromMemorySegment(IW, seg, rowOff + 2L * k + 2L * WIDE_BF16_STEP, LE);
             int j = xOff + k / 2;
-            a0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j), a0);
-            b0 = w0.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j), b0);
-            a1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j + L), a1);
-            b1 = w1.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j + L), b1);
+            a0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FW, xe, j), a0);
+            b0 = w0.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(FW, xo, j), b0);
+            a1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FW, xe, j + FW.length()), a1);
+            b1 = w1.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(FW, xo, j + FW.length()), b1);
         }
-        for (; k < vecEnd; k += BF16_STEP) {
-            IntVector w = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k, LE);
-            int j = xOff + k / 2;
-            a0 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j), a0);
-            b0 = w.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j), b0);
+        float sum = a0.add(b0).add(a1.add(b1)).reduceLanes(VectorOperators.ADD);
+        if (k < vecEnd) {
+            FloatVector c = FloatVector.zero(F), d = FloatVector.zero(F);
+            for (; k < vecEnd; k += BF16_STEP) {
+                IntVector w = IntVector.fromMemorySegment(I, seg, rowOff + 2L * k, LE);
+                int j = xOff + k / 2;
+                c = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xe, j), c);
+                d = w.and(HI_MASK).reinterpretAsFloats().fma(FloatVector.fromArray(F, xo, j), d);
+            }
+            sum += c.add(d).reduceLanes(VectorOperators.ADD);
         }
-        return a0.add(b0).add(a1.add(b1)).reduceLanes(VectorOperators.ADD) + bf16Tail(seg, rowOff, xe, xo, xOff, vecEnd, cols);
+        return sum + bf16Tail(seg, rowOff, xe, xo, xOff, vecEnd, cols);
     }
 
     /** Two rows against four tokens (prefill: each decoded weight vector feeds four FMAs). */
@@ -414,12 +422,12 @@ public final class VectorKernels implements CpuKernels {
         return Calibration.bestRate(repeats, 0, (double) n * chunk, () -> parallel.forRange((int) n, 1, (from, to) -> {
             for (int c = from; c < to; c++) {
                 long base = c * chunk;
-                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-                for (long off = 0; off < chunk; off += 4L * 4 * L) {
-                    a0 = a0.add(FloatVector.fromMemorySegment(F, seg, base + off, LE));
-                    a1 = a1.add(FloatVector.fromMemorySegment(F, seg, base + off + 4L * L, LE));
-                    a2 = a2.add(FloatVector.fromMemorySegment(F, seg, base + off + 8L * L, LE));
-                    a3 = a3.add(FloatVector.fromMemorySegment(F, seg, base + off + 12L * L, LE));
+                FloatVector a0 = FloatVector.zero(FW), a1 = FloatVector.zero(FW), a2 = FloatVector.zero(FW), a3 = FloatVector.zero(FW);
+                for (long off = 0; off < chunk; off += 4L * 4 * FW.length()) {
+                    a0 = a0.add(FloatVector.fromMemorySegment(FW, seg, base + off, LE));
+                    a1 = a1.add(FloatVector.fromMemorySegment(FW, seg, base + off + 4L * FW.length(), LE));
+                    a2 = a2.add(FloatVector.fromMemorySegment(FW, seg, base + off + 8L * FW.length(), LE));
+                    a3 = a3.add(FloatVector.fromMemorySegment(FW, seg, base + off + 12L * FW.length(), LE));
                 }
                 sink[c] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
             }
@@ -438,9 +446,9 @@ public final class VectorKernels implements CpuKernels {
         int threads = parallel.threads();
         long iters = 1 << 16;
         float[] sink = new float[threads];
-        return Calibration.bestRate(1, millis, threads * iters * 10.0 * L * 2, () -> parallel.forRange(threads, 1, (from, to) -> {
+        return Calibration.bestRate(1, millis, threads * iters * 10.0 * FW.length() * 2, () -> parallel.forRange(threads, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                FloatVector b = FloatVector.broadcast(F, 0.999f), c = FloatVector.broadcast(F, 1e-3f);
+                FloatVector b = FloatVector.broadcast(FW, 0.999f), c = FloatVector.broadcast(FW, 1e-3f);
                 FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
                 for (long i = 0; i < iters; i++) {
                     a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c); a4 = a4.fma(b, c);
