@@ -36,22 +36,21 @@ final class VectorMxfp4 {
 
     /**
      * Rows [r0, r1) of one expert against few tokens, the input {@code xIn} laid out by {@link #layout}: with AVX-512 and
-     * fewer than 4 tokens, 512-bit quads of blocks ({@link #wideRow}); otherwise 4 tokens per decoded block pair,
+     * fewer than 4 tokens, 512-bit quads of blocks ({@link #wideRows}); otherwise 4 tokens per decoded block pair,
      * then one at a time.
      */
     static void rows(Mxfp4Experts w, int expert, float[] xIn, int tokens, float[] out, int r0, int r1) {
         int rows = w.rows(), cols = w.cols(), nb = w.blocksPerRow();
         MemorySegment blocks = w.blocks(), scales = w.scales();
-        if (wide(tokens) && tokens == 1) {
-            wideRows(w, expert, xIn, out, r0, r1);
-            return;
-        }
         if (wide(tokens)) {
-            long end = blocks.byteSize();
+            if (tokens == 1) {
+                wideRows(w, expert, xIn, 0, out, 0, r0, r1);
+                return;
+            }
+            // 2 or 3 tokens: row by row, so that the row is still in L1 for the next token
             for (int r = r0; r < r1; r++) {
-                long bOff = w.blockOffset(expert, r), sOff = w.scaleOffset(expert, r);
                 for (int t = 0; t < tokens; t++) {
-                    out[t * rows + r] = wideRow(blocks, bOff, scales, sOff, nb, xIn, t * cols, end);
+                    wideRows(w, expert, xIn, t * cols, out, t * rows, r, r + 1);
                 }
             }
             return;
@@ -223,29 +222,19 @@ final class VectorMxfp4 {
     private static final ValueLayout.OfInt SCALES_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     /**
-     * One row against one token in the {@link #interleave16} layout, quad by quad ({@link #wideQuad}); in the tensor's
-     * last row the last quad is summed by {@link #scalarQuad}, a 64-wide rest takes the 256-bit pair path, an odd
-     * last block {@link #lastBlock}. Used for 2 and 3 tokens, where each row is read again for the next token
-     * while it is still in L1.
+     * Rows [r0, r1) of one expert against one token (x16 from xOff, in the {@link #interleave16} layout) into
+     * out[outOff + r]. A quad (4 blocks, 64 bytes) is loaded at byte offsets 0..3: the low nibble of int lane i of
+     * load m is element 8i + 2m, its high nibble element 8i + 2m + 1, so each 16 weights cost one AND, one permute
+     * and one FMA (plus one shift per 32). The loads at +1..+3 read 3 bytes past the quad: in the tensor's last row
+     * the last quad is summed by {@link #scalarQuad} instead ({@link #wideRest}).
+     * <p>
+     * The row loop lives in the same compiled method as the quad loop, so the call, the segment checks set up before
+     * each loop and the spills are paid once per call instead of once per row: with small's 8 quads per row that
+     * was a large share (Intel Cascade Lake, one thread, data in L2: 18 ns per quad before, 14 after). The quad body
+     * is written out here rather than in a helper: a helper that the JIT has already compiled on its own is too big
+     * to inline, and its vector result is then boxed on every call (seen: 4 allocations per quad).
      */
-    private static float wideRow(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb,
-            float[] x16, int xOff, long end) {
-        int quads = nb & ~3;
-        int fast = bOff + 16L * quads + 3 <= end ? quads : quads - 4;
-        FloatVector acc = FloatVector.zero(F16);
-        for (int g = 0; g < fast; g += 4) {
-            acc = wideQuad(blocks, bOff + 16L * g, x16, xOff + 32 * g).fma(quadScale(scales, sOff + g), acc);
-        }
-        return acc.reduceLanes(VectorOperators.ADD) + wideRest(blocks, bOff, scales, sOff, nb, x16, xOff, fast);
-    }
-
-    /**
-     * {@link #wideRow} for rows [r0, r1) of one expert against one token: the row loop lives in the same compiled
-     * method as the quad loop, so the call, the segment checks set up before each loop and the spills are paid
-     * once per piece instead of once per row. With small's 8 quads per row that is a large share (MxVar, Intel
-     * Cascade Lake: 18 → 14–16 ns per quad with the data in L2).
-     */
-    private static void wideRows(Mxfp4Experts w, int expert, float[] x16, float[] out, int r0, int r1) {
+    private static void wideRows(Mxfp4Experts w, int expert, float[] x16, int xOff, float[] out, int outOff, int r0, int r1) {
         MemorySegment blocks = w.blocks(), scales = w.scales();
         int nb = w.blocksPerRow(), quads = nb & ~3;
         long end = blocks.byteSize();
@@ -254,33 +243,25 @@ final class VectorMxfp4 {
             int fast = bOff + 16L * quads + 3 <= end ? quads : quads - 4;
             FloatVector acc = FloatVector.zero(F16);
             for (int g = 0; g < fast; g += 4) {
-                acc = wideQuad(blocks, bOff + 16L * g, x16, 32 * g).fma(quadScale(scales, sOff + g), acc);
+                long o = bOff + 16L * g;
+                int j = xOff + 32 * g;
+                IntVector w0 = IntVector.fromMemorySegment(I16, blocks, o, LE);
+                IntVector w1 = IntVector.fromMemorySegment(I16, blocks, o + 1, LE);
+                IntVector w2 = IntVector.fromMemorySegment(I16, blocks, o + 2, LE);
+                IntVector w3 = IntVector.fromMemorySegment(I16, blocks, o + 3, LE);
+                FloatVector t0 = fp4(w0).mul(FloatVector.fromArray(F16, x16, j));
+                FloatVector t1 = fp4(w0.lanewise(VectorOperators.LSHR, 4)).mul(FloatVector.fromArray(F16, x16, j + 16));
+                t0 = fp4(w1).fma(FloatVector.fromArray(F16, x16, j + 32), t0);
+                t1 = fp4(w1.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 48), t1);
+                t0 = fp4(w2).fma(FloatVector.fromArray(F16, x16, j + 64), t0);
+                t1 = fp4(w2.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 80), t1);
+                t0 = fp4(w3).fma(FloatVector.fromArray(F16, x16, j + 96), t0);
+                t1 = fp4(w3.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 112), t1);
+                acc = t0.add(t1).fma(quadScale(scales, sOff + g), acc);
             }
             float sum = acc.reduceLanes(VectorOperators.ADD);
-            out[r] = fast == nb ? sum : sum + wideRest(blocks, bOff, scales, sOff, nb, x16, 0, fast);
+            out[outOff + r] = fast == nb ? sum : sum + wideRest(blocks, bOff, scales, sOff, nb, x16, xOff, fast);
         }
-    }
-
-    /**
-     * One quad (4 blocks, 64 bytes at {@code o}) against x16[j..j+128), unscaled. The quad is loaded at byte offsets
-     * 0..3: the low nibble of int lane i of load m is element 8i + 2m, its high nibble element 8i + 2m + 1, so each
-     * 16 weights cost one AND, one permute and one FMA (plus one shift per 32). The loads at +1..+3 read 3 bytes past
-     * the quad: callers sum the tensor's last quad with {@link #scalarQuad} instead.
-     */
-    private static FloatVector wideQuad(MemorySegment blocks, long o, float[] x16, int j) {
-        IntVector w0 = IntVector.fromMemorySegment(I16, blocks, o, LE);
-        IntVector w1 = IntVector.fromMemorySegment(I16, blocks, o + 1, LE);
-        IntVector w2 = IntVector.fromMemorySegment(I16, blocks, o + 2, LE);
-        IntVector w3 = IntVector.fromMemorySegment(I16, blocks, o + 3, LE);
-        FloatVector t0 = fp4(w0).mul(FloatVector.fromArray(F16, x16, j));
-        FloatVector t1 = fp4(w0.lanewise(VectorOperators.LSHR, 4)).mul(FloatVector.fromArray(F16, x16, j + 16));
-        t0 = fp4(w1).fma(FloatVector.fromArray(F16, x16, j + 32), t0);
-        t1 = fp4(w1.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 48), t1);
-        t0 = fp4(w2).fma(FloatVector.fromArray(F16, x16, j + 64), t0);
-        t1 = fp4(w2.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 80), t1);
-        t0 = fp4(w3).fma(FloatVector.fromArray(F16, x16, j + 96), t0);
-        t1 = fp4(w3.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 112), t1);
-        return t0.add(t1);
     }
 
     /**
