@@ -229,10 +229,10 @@ final class VectorMxfp4 {
      * the last quad is summed by {@link #scalarQuad} instead ({@link #wideRest}).
      * <p>
      * The row loop lives in the same compiled method as the quad loop, so the call, the segment checks set up before
-     * each loop and the spills are paid once per call instead of once per row: with small's 8 quads per row that
-     * was a large share (Intel Cascade Lake, one thread, data in L2: 18 ns per quad before, 14 after). The quad body
-     * is written out here rather than in a helper: a helper that the JIT has already compiled on its own is too big
-     * to inline, and its vector result is then boxed on every call (seen: 4 allocations per quad).
+     * each loop and the spills are paid once per call instead of once per row (Intel Cascade Lake, one thread, data
+     * in L2: 16.4–18.5 ns per quad before, 15.9–17.3 after; cold data, 2 threads: equal). The quad body is written
+     * out here rather than in a helper: a helper that the JIT has already compiled on its own is too big to inline,
+     * and its vector result is then boxed on every call (seen: 4 allocations per quad).
      */
     private static void wideRows(Mxfp4Experts w, int expert, float[] x16, int xOff, float[] out, int outOff, int r0, int r1) {
         MemorySegment blocks = w.blocks(), scales = w.scales();
