@@ -82,7 +82,10 @@ class VectorKernelsTest {
             "BF16,301,128,9", "BF16,41,2880,5", "BF16,7,80,4",
             // narrow matrices in row panels: whole panels, an odd number with a partial last one and 32 tokens, the
             // widest panelled width, one past it (row-major again)
-            "BF16,64,64,1", "BF16,333,64,32", "BF16,130,256,5", "BF16,200,258,3"})
+            "BF16,64,64,1", "BF16,333,64,32", "BF16,130,256,5", "BF16,200,258,3",
+            // batch-1 rows in four streams: a piece with a remainder of 1-3 rows, and a width that is not a multiple
+            // of 32 (one stream)
+            "BF16,37,320,1", "BF16,1030,320,1", "BF16,45,258,1"})
     void denseMatmulMatchesReference(DType dtype, int rows, int cols, int tokens) {
         Random r = new Random(rows * 31L + cols + tokens);
         Matrix w = randomMatrix(r, dtype, rows, cols);
