@@ -102,10 +102,8 @@ public final class VectorKernels implements CpuKernels {
         parallel.forRange(total, grain(ws[0].rowBytes()), (a, b) -> {
             for (int i = 0; i < ws.length; i++) {
                 int r0 = Math.max(a, start[i]) - start[i], r1 = Math.min(b, start[i + 1]) - start[i];
-                MemorySegment seg = ws[i].data();
-                long rowBytes = ws[i].rowBytes();
-                for (int r = r0; r < r1; r++) {
-                    outs[i][r] = bf16Dot(seg, r * rowBytes, xe, xo, 0, vecEnd, cols);
+                if (r0 < r1) {
+                    decodeRows(ws[i].data(), ws[i].rowBytes(), xe, xo, vecEnd, cols, outs[i], r0, r1);
                 }
             }
         });
@@ -166,17 +164,9 @@ public final class VectorKernels implements CpuKernels {
         // prefill: a block of rows (≈ 48 KB of weights, cache-resident) meets every group of 4 tokens before
         // the next block, so weights are read from memory once and the inputs stream from the caches
         int rowBlock = tokens < 4 ? rows : Math.max(2, (int) ((48 << 10) / rowBytes) & ~1);
-        boolean fourStreams = tokens == 1 && vecEnd == cols && cols % WIDE_BF16_STEP == 0;
         parallel.forRange(rows, grain(rowBytes), (r0, r1) -> {
-            if (fourStreams) {
-                // decode: the piece's four quarters side by side, four sequential streams per thread
-                int q = (r1 - r0) / 4;
-                for (int r = r0; r < r0 + q; r++) {
-                    bf16Dot4(seg, r * rowBytes, q * rowBytes, xe, xo, cols, out, r, q);
-                }
-                for (int r = r0 + 4 * q; r < r1; r++) {
-                    out[r] = bf16Dot(seg, r * rowBytes, xe, xo, 0, vecEnd, cols);
-                }
+            if (tokens == 1) {
+                decodeRows(seg, rowBytes, xe, xo, vecEnd, cols, out, r0, r1);
                 return;
             }
             for (int rb = r0; rb < r1; rb += rowBlock) {
@@ -200,6 +190,21 @@ public final class VectorKernels implements CpuKernels {
                 }
             }
         });
+    }
+
+    /**
+     * Rows [r0, r1) against one token (batch-1 decode): the range's four quarters side by side ({@link #bf16Dot4}),
+     * the rest and widths that are not a multiple of {@link #WIDE_BF16_STEP} row by row.
+     */
+    private static void decodeRows(MemorySegment seg, long rowBytes, float[] xe, float[] xo, int vecEnd, int cols,
+            float[] out, int r0, int r1) {
+        int q = vecEnd == cols && cols % WIDE_BF16_STEP == 0 ? (r1 - r0) / 4 : 0;
+        for (int r = r0; r < r0 + q; r++) {
+            bf16Dot4(seg, r * rowBytes, q * rowBytes, xe, xo, cols, out, r, q);
+        }
+        for (int r = r0 + 4 * q; r < r1; r++) {
+            out[r] = bf16Dot(seg, r * rowBytes, xe, xo, 0, vecEnd, cols);
+        }
     }
 
     private static float bf16Tail(MemorySegment seg, long rowOff, float[] xe, float[] xo, int xOff, int from, int cols) {
