@@ -44,13 +44,7 @@ final class VectorMxfp4 {
         MemorySegment blocks = w.blocks(), scales = w.scales();
         if (wide(tokens)) {
             if (tokens == 1) {
-                int flatEnd = flatEnd(w, expert, r1);
-                if (flatEnd > r0) {
-                    wideFlat(w, expert, xIn, out, r0, flatEnd);
-                }
-                if (flatEnd < r1) {
-                    wideRows(w, expert, xIn, 0, out, 0, Math.max(r0, flatEnd), r1);
-                }
+                wideRows(w, expert, xIn, 0, out, 0, r0, r1);
                 return;
             }
             // 2 or 3 tokens: row by row, so that the row is still in L1 for the next token
@@ -267,55 +261,6 @@ final class VectorMxfp4 {
             }
             float sum = acc.reduceLanes(VectorOperators.ADD);
             out[outOff + r] = fast == nb ? sum : sum + wideRest(blocks, bOff, scales, sOff, nb, x16, xOff, fast);
-        }
-    }
-
-    /**
-     * The end of the rows before r1 that {@link #wideFlat} can take: rows of whole quads (blocks per row a multiple
-     * of 4), and not the tensor's last row, whose last quad the 512-bit loads would overread.
-     */
-    private static int flatEnd(Mxfp4Experts w, int expert, int r1) {
-        if (w.blocksPerRow() % 4 != 0) {
-            return 0;
-        }
-        boolean lastRow = w.blockOffset(expert, r1 - 1) + 16L * w.blocksPerRow() + 3 > w.blocks().byteSize();
-        return lastRow ? r1 - 1 : r1;
-    }
-
-    /**
-     * Rows [r0, r1) of one expert against one token as one flat loop over their quads: an expert's rows lie one after
-     * the other, blocks and scales alike, so quad q of the range is at 64·q bytes (its 4 scales at 4·q); the input
-     * offset wraps at the end of each row, where the row's sum is stored. The segment checks are then set up once
-     * per call instead of once per row (each row of `small` is only 8 quads). Rows of whole quads only.
-     */
-    private static void wideFlat(Mxfp4Experts w, int expert, float[] x16, float[] out, int r0, int r1) {
-        MemorySegment blocks = w.blocks(), scales = w.scales();
-        int cols = w.cols();
-        long b0 = w.blockOffset(expert, r0), s0 = w.scaleOffset(expert, r0);
-        int quads = (r1 - r0) * (w.blocksPerRow() / 4);
-        FloatVector acc = FloatVector.zero(F16);
-        int j = 0, r = r0;
-        for (int q = 0; q < quads; q++) {
-            long o = b0 + 64L * q;
-            IntVector w0 = IntVector.fromMemorySegment(I16, blocks, o, LE);
-            IntVector w1 = IntVector.fromMemorySegment(I16, blocks, o + 1, LE);
-            IntVector w2 = IntVector.fromMemorySegment(I16, blocks, o + 2, LE);
-            IntVector w3 = IntVector.fromMemorySegment(I16, blocks, o + 3, LE);
-            FloatVector t0 = fp4(w0).mul(FloatVector.fromArray(F16, x16, j));
-            FloatVector t1 = fp4(w0.lanewise(VectorOperators.LSHR, 4)).mul(FloatVector.fromArray(F16, x16, j + 16));
-            t0 = fp4(w1).fma(FloatVector.fromArray(F16, x16, j + 32), t0);
-            t1 = fp4(w1.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 48), t1);
-            t0 = fp4(w2).fma(FloatVector.fromArray(F16, x16, j + 64), t0);
-            t1 = fp4(w2.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 80), t1);
-            t0 = fp4(w3).fma(FloatVector.fromArray(F16, x16, j + 96), t0);
-            t1 = fp4(w3.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F16, x16, j + 112), t1);
-            acc = t0.add(t1).fma(quadScale(scales, s0 + 4L * q), acc);
-            j += 128;
-            if (j == cols) {
-                out[r++] = acc.reduceLanes(VectorOperators.ADD);
-                acc = FloatVector.zero(F16);
-                j = 0;
-            }
         }
     }
 

@@ -102,9 +102,7 @@ class VectorKernelsTest {
             "2,37,128,11", "1,50,2880,9",
             // the 512-bit decode path (AVX-512, 1-3 tokens): quads only, a pair rest, a pair and an odd block, a
             // single odd block, 2 and 3 tokens
-            "2,9,1024,1", "2,7,192,1", "2,5,224,1", "3,6,160,1", "2,5,384,2", "2,4,2880,3",
-            // batch 1, rows of whole quads in one flat loop over several pieces, the tensor's last row apart
-            "3,300,512,1", "1,1,128,1"})
+            "2,9,1024,1", "2,7,192,1", "2,5,224,1", "3,6,160,1", "2,5,384,2", "2,4,2880,3"})
     void mxfp4MatmulMatchesReference(int experts, int rows, int cols, int tokens) {
         Random r = new Random(experts * 131L + rows + cols + tokens);
         Mxfp4Experts w = randomExperts(r, experts, rows, cols);
