@@ -53,7 +53,7 @@ public final class VectorKernels implements CpuKernels {
 
     @Override
     public String name() {
-        return "vector-" + F.vectorBitSize();
+        return "vector-" + FW.vectorBitSize();        // the widest vectors in use: 512 with AVX-512
     }
 
     /** Rows per parallel piece so that each piece streams at least 64 KB of weights. */
