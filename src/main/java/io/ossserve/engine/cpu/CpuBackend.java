@@ -250,37 +250,60 @@ public final class CpuBackend implements StepBackend {
      * key j is visible from position p iff j ≤ p and (full layer or j > p − window).
      */
     private void attention(LayerWeights lw, List<StepChunk> chunks, int[] chunkOf, int[] pos, float[] q, int rows, float[] out) {
-        int heads = c.numHeads(), hd = c.headDim(), qw = c.qWidth(), group = c.headsPerKvHead();
+        int hd = c.headDim(), qw = c.qWidth(), group = c.headsPerKvHead(), kvHeads = c.numKvHeads();
         int layer = lw.index();
         float scale = (float) (1.0 / Math.sqrt(hd));
         boolean sliding = lw.sliding();
         int window = c.slidingWindow();
-        parallel.forRange(rows * heads, 4, (from, to) -> {
-            float[] scores = new float[64];
-            for (int idx = from; idx < to; idx++) {
-                int i = idx / heads, head = idx % heads, g = head / group;
-                CpuKvCache cache = (CpuKvCache) chunks.get(chunkOf[i]).cache();
-                float[] keys = cache.keys[layer], values = cache.values[layer];
-                int p = pos[i];
-                int start = sliding ? Math.max(0, p - window + 1) : 0;
-                int n = p - start + 1;
-                if (scores.length < n) {
-                    scores = new float[Math.max(n, scores.length * 2)];
+        // Work units of at most kernels.attendRows() query rows reading one KV head: the group's heads (in blocks when
+        // the group is wider) times up to `span` adjacent tokens of one chunk, which share most of their keys.
+        int width = Math.max(1, kernels.attendRows());
+        int headsPerUnit = Math.min(group, width), headBlocks = (group + headsPerUnit - 1) / headsPerUnit;
+        int span = Math.max(1, width / headsPerUnit);
+        int[] unitRow = new int[rows];                 // first row of each token span
+        int[] unitLen = new int[rows];
+        int spans = 0;
+        for (int i = 0; i < rows; ) {
+            int e = i + 1;
+            while (e < rows && e - i < span && chunkOf[e] == chunkOf[i]) {
+                e++;
+            }
+            unitRow[spans] = i;
+            unitLen[spans++] = e - i;
+            i = e;
+        }
+        int perSpan = kvHeads * headBlocks;
+        float[] sinks = lw.sinks();
+        parallel.forRange(spans * perSpan, 1, (fromUnit, toUnit) -> {
+            int[] qOff = new int[width], from = new int[width], to = new int[width];
+            float[] unitSinks = new float[width];
+            int[] kvOff = new int[64];
+            for (int u = fromUnit; u < toUnit; u++) {
+                int sp = u / perSpan, g = u % perSpan / headBlocks, hb = u % headBlocks;
+                int i0 = unitRow[sp], nTok = unitLen[sp];
+                CpuKvCache cache = (CpuKvCache) chunks.get(chunkOf[i0]).cache();
+                int first = sliding ? Math.max(0, pos[i0] - window + 1) : 0;      // the span's first visible key
+                int last = pos[i0 + nTok - 1];
+                int n = last - first + 1;
+                if (kvOff.length < n) {
+                    kvOff = new int[Math.max(n, kvOff.length * 2)];
                 }
-                float sink = lw.sinks()[head];
-                float max = sink;
                 for (int j = 0; j < n; j++) {
-                    float s = kernels.dot(q, i * qw + head * hd, keys, cache.offset(start + j) + g * hd, hd) * scale;
-                    scores[j] = s;
-                    max = Math.max(max, s);
+                    kvOff[j] = cache.offset(first + j) + g * hd;
                 }
-                float denom = (float) Math.exp(sink - max) + kernels.expShift(scores, n, max);
-                int outOff = i * qw + head * hd;
-                java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
-                float inv = 1f / denom;
-                for (int j = 0; j < n; j++) {
-                    kernels.axpy(scores[j] * inv, values, cache.offset(start + j) + g * hd, out, outOff, hd);
+                int h0 = g * group + hb * headsPerUnit, h1 = Math.min(h0 + headsPerUnit, (g + 1) * group);
+                int m = 0;
+                for (int t = 0; t < nTok; t++) {
+                    int i = i0 + t, p = pos[i];
+                    int start = sliding ? Math.max(0, p - window + 1) : 0;
+                    for (int head = h0; head < h1; head++, m++) {
+                        qOff[m] = i * qw + head * hd;
+                        unitSinks[m] = sinks[head];
+                        from[m] = start - first;
+                        to[m] = p - first;
+                    }
                 }
+                kernels.attend(m, q, qOff, unitSinks, from, to, cache.keys[layer], cache.values[layer], kvOff, n, hd, scale, out, qOff);
             }
         });
     }

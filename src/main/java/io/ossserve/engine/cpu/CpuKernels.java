@@ -78,6 +78,42 @@ public interface CpuKernels {
     /** {@code y[yo + i] += alpha · x[xo + i]} for {@code i < n}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
+    /** Most query rows one {@link #attend} call takes (1 for the reference, the float lanes of a vector for the vector kernels). */
+    default int attendRows() {
+        return 1;
+    }
+
+    /**
+     * Attention of {@code m ≤ attendRows()} query rows that read the same KV head (gpt-oss-spec.md §2.4): for row r,
+     * scores {@code s_j = scale · q_r · k_j} over the key indices j in {@code [from[r], to[r]]}, softmax with the
+     * learned sink {@code sinks[r]} in the denominator only, and {@code out[outOff[r] + d] = Σ_j p_j · v_j[d]}.
+     * Key/value j is {@code keys[kvOff[j] + d]} / {@code values[kvOff[j] + d]} for {@code d < hd}; {@code n} is the
+     * number of key indices ({@code to[r] < n}). The default runs each row alone with {@link #dot}, {@link #expShift}
+     * and {@link #axpy}: the reference that blocked implementations are tested against.
+     *
+     * @param qOff  [m] first float of each row's query in {@code q}
+     * @param kvOff [n] first float of each key (and value) in the layer's arrays
+     */
+    default void attend(int m, float[] q, int[] qOff, float[] sinks, int[] from, int[] to, float[] keys, float[] values,
+            int[] kvOff, int n, int hd, float scale, float[] out, int[] outOff) {
+        float[] scores = new float[n];
+        for (int r = 0; r < m; r++) {
+            int lo = from[r], len = to[r] - lo + 1;
+            float max = sinks[r];
+            for (int j = 0; j < len; j++) {
+                float s = dot(q, qOff[r], keys, kvOff[lo + j], hd) * scale;
+                scores[j] = s;
+                max = Math.max(max, s);
+            }
+            float denom = (float) Math.exp(sinks[r] - max) + expShift(scores, len, max);
+            java.util.Arrays.fill(out, outOff[r], outOff[r] + hd, 0f);
+            float inv = 1f / denom;
+            for (int j = 0; j < len; j++) {
+                axpy(scores[j] * inv, values, kvOff[lo + j], out, outOff[r], hd);
+            }
+        }
+    }
+
     /**
      * Calibration: streaming-read bandwidth of this machine in GB/s on all threads (best of {@code repeats}), over a
      * fresh buffer of about {@code bytes} filled by {@link #streamBuffer}.

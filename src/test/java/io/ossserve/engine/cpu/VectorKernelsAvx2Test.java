@@ -55,6 +55,9 @@ class VectorKernelsAvx2Test {
                     ref.matmulMxfp4(w, 1, x, c[2], want);
                     VectorKernelsTest.assertClose(got, want, c[0], c[2], x, c[1]);
                 }
+                for (int[] c : new int[][] {{8, 64, 64}, {5, 13, 20}, {3, 1, 64}}) {
+                    VectorKernelsTest.assertAttendMatches(fast, Math.min(c[0], fast.attendRows()), c[1], c[2], r);
+                }
             } catch (AssertionError e) {
                 System.out.println("mismatch: " + e.getMessage());
                 System.exit(1);

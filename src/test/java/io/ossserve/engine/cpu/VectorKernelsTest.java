@@ -10,6 +10,7 @@ import io.ossserve.model.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,48 @@ class VectorKernelsTest {
             assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Percentage.withPercentage(1e-4));
         }
         assertThat(sa).isCloseTo(sb, org.assertj.core.data.Percentage.withPercentage(1e-4));
+    }
+
+    /**
+     * The blocked attention against the row-by-row reference: rows with their own visible ranges (one sees a single
+     * key), keys scattered in the layer arrays as in a paged cache, key counts that are not a multiple of the 8-key
+     * block and head sizes that are not a multiple of the 8-dimension block.
+     */
+    @ParameterizedTest
+    @CsvSource({"8,64,64", "3,1,64", "5,13,20", "16,200,64", "1,9,8", "4,131,72"})
+    void attendMatchesReference(int m, int n, int hd) {
+        m = Math.min(m, FAST.attendRows());
+        assertAttendMatches(FAST, m, n, hd, new Random(31L * m + n + hd));
+    }
+
+    static void assertAttendMatches(CpuKernels fast, int m, int n, int hd, Random r) {
+        int slots = n + 7;
+        float[] keys = random(r, slots * hd), values = random(r, slots * hd), q = random(r, m * hd + 3);
+        int[] kvOff = new int[n];
+        List<Integer> perm = new java.util.ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            perm.add(i);
+        }
+        java.util.Collections.shuffle(perm, r);
+        for (int j = 0; j < n; j++) {
+            kvOff[j] = perm.get(j) * hd;
+        }
+        int[] qOff = new int[m], from = new int[m], to = new int[m], outOff = new int[m];
+        float[] sinks = new float[m];
+        for (int i = 0; i < m; i++) {
+            qOff[i] = 3 + ((i * 5) % m) * hd;           // rows need not be in order
+            outOff[i] = i * hd;
+            sinks[i] = (float) r.nextGaussian();
+            to[i] = i == 0 ? n - 1 : r.nextInt(n);
+            from[i] = i == 1 ? to[i] : r.nextInt(to[i] + 1);
+        }
+        float[] got = new float[m * hd], want = new float[m * hd];
+        float scale = (float) (1 / Math.sqrt(hd));
+        fast.attend(m, q, qOff, sinks, from, to, keys, values, kvOff, n, hd, scale, got, outOff);
+        REF.attend(m, q, qOff, sinks, from, to, keys, values, kvOff, n, hd, scale, want, outOff);
+        for (int i = 0; i < m * hd; i++) {
+            assertThat(got[i]).as("row %d dim %d", i / hd, i % hd).isCloseTo(want[i], org.assertj.core.data.Offset.offset(2e-5f));
+        }
     }
 
     @Test
