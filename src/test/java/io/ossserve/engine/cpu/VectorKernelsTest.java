@@ -99,8 +99,8 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @CsvSource({"3,40,64,1", "2,33,96,1", "4,64,2880,1", "2,17,128,4", "3,19,96,7", "2,8,64,13", "2,17,128,11", "1,6,192,8",
-            // tiled prefill: several 16-row tiles with an odd remainder
-            "2,37,128,11", "1,50,2880,9",
+            // tiled prefill: several 16-row tiles with an odd remainder; 1, 2 or 3 tokens after the groups of 4
+            "2,37,128,11", "1,50,2880,9", "2,37,128,10", "1,21,2880,14",
             // the 512-bit decode path (AVX-512, 1-3 tokens): quads only, a pair rest, a pair and an odd block, a
             // single odd block, 2 and 3 tokens
             "2,9,1024,1", "2,7,192,1", "2,5,224,1", "3,6,160,1", "2,5,384,2", "2,4,2880,3"})
