@@ -366,7 +366,7 @@ public final class VectorKernels implements CpuKernels {
             for (int t = 0; t < tokens[i]; t++) {
                 VectorMxfp4.layout(xs[i], t * cols, cols, x8, t * cols, tokens[i]);
             }
-            if (tokens[i] >= VectorMxfp4.TILED_MIN_TOKENS && nb % 2 == 0) {
+            if (VectorMxfp4.tiledPath(tokens[i], nb)) {
                 int e = experts[i], n = tokens[i];
                 float[] out = outs[i];
                 parallel.forRange(rows, VectorMxfp4.TILE_ROWS, (r0, r1) -> VectorMxfp4.tiled(w, e, x8, n, out, r0, r1));
