@@ -419,29 +419,29 @@ final class VectorMxfp4 {
      * transposing cost 10-11% of a prefill in scalar stores (AMD Zen 3).
      */
     private static void dequantColumns(Mxfp4Experts w, int expert, int rb, int nr, float[] tile) {
-        int nb = w.blocksPerRow();
+        int nb = w.blocksPerRow(), wordsPerRow = nb * Mxfp4.BYTES_PER_BLOCK / 4;
         MemorySegment blocks = w.blocks(), scales = w.scales();
-        int[] words = new int[L];
+        // the tile's rows copied out first (bulk copies), so that the column gathers below read plain arrays
+        int[] words = new int[TILE_ROWS * wordsPerRow];
+        byte[] scaleBytes = new byte[TILE_ROWS * nb];
+        for (int i = 0; i < nr; i++) {
+            MemorySegment.copy(blocks, WORD_LE, w.blockOffset(expert, rb + i), words, i * wordsPerRow, wordsPerRow);
+            MemorySegment.copy(scales, ValueLayout.JAVA_BYTE, w.scaleOffset(expert, rb + i), scaleBytes, i * nb, nb);
+        }
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) {
+            index[i] = i * wordsPerRow;
+        }
         float[] sc = new float[L];
-        long[] bOff = new long[L], sOff = new long[L];
         for (int i0 = 0; i0 < TILE_ROWS; i0 += L) {
-            int lanes = Math.max(0, Math.min(L, nr - i0));
-            for (int i = 0; i < lanes; i++) {
-                bOff[i] = w.blockOffset(expert, rb + i0 + i);
-                sOff[i] = w.scaleOffset(expert, rb + i0 + i);
-            }
-            java.util.Arrays.fill(words, 0);
-            java.util.Arrays.fill(sc, 0f);
             for (int g = 0; g < nb; g++) {
-                for (int i = 0; i < lanes; i++) {
-                    sc[i] = SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff[i] + g) & 0xFF];
+                for (int i = 0; i < L; i++) {
+                    sc[i] = i0 + i < nr ? SCALE[scaleBytes[(i0 + i) * nb + g] & 0xFF] : 0f;
                 }
                 FloatVector scv = FloatVector.fromArray(F, sc, 0);
                 for (int q = 0; q < Mxfp4.BYTES_PER_BLOCK / 4; q++) {
-                    for (int i = 0; i < lanes; i++) {
-                        words[i] = blocks.get(WORD_LE, bOff[i] + 16L * g + 4 * q);
-                    }
-                    IntVector wv = IntVector.fromArray(I, words, 0);
+                    int word = g * (Mxfp4.BYTES_PER_BLOCK / 4) + q;
+                    IntVector wv = IntVector.fromArray(I, words, i0 * wordsPerRow + word, index, 0);   // word of 8 rows
                     int pos = Mxfp4.BLOCK * g + 8 * q;
                     for (int c = 0; c < 8; c++) {
                         code(wv, c).mul(scv).intoArray(tile, (pos + c) * TILE_ROWS + i0);
