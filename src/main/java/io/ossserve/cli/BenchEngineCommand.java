@@ -107,8 +107,9 @@ final class BenchEngineCommand implements Callable<Integer> {
                 double peakGflops = k.fmaGflops(1500);
                 // the streaming-read floor is measured again around each decode run: this VM's memory bandwidth
                 // drifts between about 30 and 60 GB/s within minutes (docs/benchmarks.md)
+                // and the FMA peak around each prefill run, for the same reason (its clock moves too)
                 EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,
-                        msg -> System.err.println("  " + msg), () -> k.streamReadGBs(probe, 3));
+                        msg -> System.err.println("  " + msg), () -> k.streamReadGBs(probe, 3), () -> k.fmaGflops(500));
                 double effGBs = bytesPerToken * (r.decodeTokPerS() / batch) / 1e9;
                 double prefillGflops = r.prefillFlopsPerToken() * r.prefillTokPerS() / 1e9;
                 java.util.List<Double> ratios = new java.util.ArrayList<>();
@@ -119,11 +120,21 @@ final class BenchEngineCommand implements Callable<Integer> {
                     runs.append(String.format("%s%.1f%% (%.2f of %.2f GB/s)", i == 0 ? "" : ", ", 100 * ratios.get(i), runGBs, r.floors()[i]));
                 }
                 double medianRatio = EngineBenchmark.median(ratios);
+                java.util.List<Double> computeRatios = new java.util.ArrayList<>();
+                StringBuilder prefillRuns = new StringBuilder();
+                for (int i = 0; i < r.prefillFloors().length; i++) {
+                    double runGflops = r.prefillFlopsPerToken() * promptLength / r.prefillRuns()[i] / 1e9;
+                    computeRatios.add(runGflops / r.prefillFloors()[i]);
+                    prefillRuns.append(String.format("%s%.1f%% (%.1f of %.1f GFLOP/s)", i == 0 ? "" : ", ",
+                            100 * computeRatios.get(i), runGflops, r.prefillFloors()[i]));
+                }
                 System.out.printf("model               %s (%s)%n", dir, backend.description());
                 System.out.printf("machine             %d cores; streaming read %.2f GB/s (at the start); FMA peak %.1f GFLOP/s%n",
                         Runtime.getRuntime().availableProcessors(), readGBs, peakGflops);
-                System.out.printf("prefill             %d tokens: %.1f tok/s, %.2f s, %.1f GFLOP/s = %.1f%% of FMA peak%n",
+                System.out.printf("prefill             %d tokens: %.1f tok/s, %.2f s, %.1f GFLOP/s = %.1f%% of the FMA peak at the start%n",
                         promptLength, r.prefillTokPerS(), r.prefillSeconds(), prefillGflops, 100 * prefillGflops / peakGflops);
+                System.out.printf("prefill vs peak     %.1f%% (median of the runs, each against the FMA peak measured just before "
+                        + "and after it: %s)%n", 100 * EngineBenchmark.median(computeRatios), prefillRuns);
                 System.out.printf("decode              batch %d, %d steps: %.2f tok/s, %.2f ms/step%n",
                         batch, genLength, r.decodeTokPerS(), r.msPerStep());
                 System.out.printf("weights per token   %,d bytes (batch 1)%n", bytesPerToken);

@@ -20,9 +20,15 @@ public final class EngineBenchmark {
      * @param floors     per decode run, the mean of a floor probe (e.g. streaming-read GB/s) taken just before and
      *                   just after it; empty without a probe
      */
+    /**
+     * @param decodeRuns    seconds of each timed decode run
+     * @param floors        the read floor around each decode run (empty without one)
+     * @param prefillRuns   seconds of each timed prefill run
+     * @param prefillFloors the compute floor around each prefill run (empty without one)
+     */
     public record Result(int batch, int promptLength, int genLength, double prefillSeconds, double decodeSeconds,
             double prefillTokPerS, double decodeTokPerS, double msPerStep, double prefillFlopsPerToken,
-            double[] decodeRuns, double[] floors) {}
+            double[] decodeRuns, double[] floors, double[] prefillRuns, double[] prefillFloors) {}
 
     /** Multiply-add work of one prompt token at position {@code pos} (2 flops each), lm_head excluded. */
     public static double flopsPerToken(GptOssConfig c, int pos) {
@@ -39,16 +45,18 @@ public final class EngineBenchmark {
 
     public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
             Consumer<String> progress) {
-        return run(b, batch, promptLength, genLength, repeats, seed, progress, null);
+        return run(b, batch, promptLength, genLength, repeats, seed, progress, null, null);
     }
 
     /**
      * As {@link #run(StepBackend, int, int, int, int, long, Consumer)}, with {@code floor} (when not null) measured
      * right before and right after each timed decode run: on a machine whose memory bandwidth drifts (a VM with
      * neighbours), a floor measured once at the start can belong to another moment than the run it is compared with.
+     * {@code computeFloor} (when not null) is measured the same way around each timed prefill run: the FMA peak of a
+     * VM moves too (95 to 180 GFLOP/s on one 2-core VM within an hour, docs/benchmarks.md).
      */
     public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
-            Consumer<String> progress, java.util.function.DoubleSupplier floor) {
+            Consumer<String> progress, java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier computeFloor) {
         GptOssConfig c = b.config();
         Random random = new Random(seed);
         // warm-up: JIT the kernels on both paths
@@ -56,9 +64,14 @@ public final class EngineBenchmark {
         timePrefill(b, tokens(random, Math.min(promptLength, 64)));
         timeDecode(b, 1, Math.min(promptLength, 16), 4, random);
         List<Double> prefill = new ArrayList<>();
+        double[] prefillFloors = new double[computeFloor == null ? 0 : repeats];
         for (int r = 0; r < repeats; r++) {
             progress.accept("prefill " + (r + 1) + "/" + repeats + " (" + promptLength + " tokens)");
+            double before = computeFloor == null ? 0 : computeFloor.getAsDouble();
             prefill.add(timePrefill(b, tokens(random, promptLength)));
+            if (computeFloor != null) {
+                prefillFloors[r] = (before + computeFloor.getAsDouble()) / 2;
+            }
         }
         List<Double> decode = new ArrayList<>();
         double[] floors = new double[floor == null ? 0 : repeats];
@@ -77,7 +90,8 @@ public final class EngineBenchmark {
         }
         flops += 2.0 * c.vocabSize() * c.hiddenSize();   // lm_head for the last prompt token
         return new Result(batch, promptLength, genLength, p, d, promptLength / p, batch * genLength / d,
-                d / genLength * 1e3, flops / promptLength, decode.stream().mapToDouble(Double::doubleValue).toArray(), floors);
+                d / genLength * 1e3, flops / promptLength, decode.stream().mapToDouble(Double::doubleValue).toArray(), floors,
+                prefill.stream().mapToDouble(Double::doubleValue).toArray(), prefillFloors);
     }
 
     /** Seconds for {@code steps} decode steps of {@code batch} sequences after a prompt of {@code promptLength}. */

@@ -178,6 +178,9 @@ class CliTest {
         // the decode ratio against the floor measured around each run: one "x% (a of b GB/s)" per run (1 here)
         String vs = r.out().lines().filter(l -> l.startsWith("decode vs read")).findFirst().orElseThrow();
         assertThat(vs).matches("decode vs read +[0-9.]+% \\(median of the runs, .*: [0-9.]+% \\([0-9.]+ of [0-9.]+ GB/s\\)\\)");
+        // the same for prefill against the FMA peak measured around each prefill run
+        String pv = r.out().lines().filter(l -> l.startsWith("prefill vs peak")).findFirst().orElseThrow();
+        assertThat(pv).matches("prefill vs peak +[0-9.]+% \\(median of the runs, .*: [0-9.]+% \\([0-9.]+ of [0-9.]+ GFLOP/s\\)\\)");
         // --profile: one line per phase; the phases are disjoint parts of the timed steps, so they add up to at most
         // the step time (less by whatever ran between steps, e.g. a GC pause)
         String profile = r.out().substring(r.out().indexOf("profile "));
