@@ -159,6 +159,10 @@ public final class VectorKernels implements CpuKernels {
         split(x, tokens, cols, xe, xo);
         MemorySegment seg = w.data();
         long rowBytes = w.rowBytes();
+        if (COLUMN_TILES && tokens >= COLUMN_MIN_TOKENS) {
+            parallel.forRange(rows, ColumnTiles.ROWS, (r0, r1) -> bf16Columns(w, x, tokens, out, r0, r1));
+            return;
+        }
         int vecEnd = cols / BF16_STEP * BF16_STEP;
         int wideEnd = cols / WIDE_BF16_STEP * WIDE_BF16_STEP;
         // prefill: a block of rows (≈ 48 KB of weights, cache-resident) meets every group of 4 tokens before
@@ -190,6 +194,44 @@ public final class VectorKernels implements CpuKernels {
                 }
             }
         });
+    }
+
+    /** With AVX2 (16 vector registers), prefill products of this many tokens or more use {@link ColumnTiles}. */
+    static final boolean COLUMN_TILES = FW.vectorBitSize() < 512;
+    static final int COLUMN_MIN_TOKENS = 16;
+
+    /**
+     * Rows [r0, r1) of a bf16 matrix against all tokens through {@link ColumnTiles}: each 16-row tile is copied out
+     * (bulk copies), and one int (two bf16 values) of eight rows at a time is gathered into the int lanes, so that
+     * {@code lane << 16} and {@code lane & 0xFFFF0000} are the tile's columns at positions 2p and 2p + 1.
+     */
+    private static void bf16Columns(Matrix w, float[] x, int tokens, float[] out, int r0, int r1) {
+        int cols = w.cols(), wordsPerRow = cols / 2, rows16 = ColumnTiles.ROWS;
+        MemorySegment seg = w.data();
+        float[] tile = new float[rows16 * cols];
+        int[] words = new int[rows16 * wordsPerRow];
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) {
+            index[i] = i * wordsPerRow;
+        }
+        ColumnTiles.Pass pass = new ColumnTiles.Pass(x, tokens, cols, out, w.rows());
+        for (int rb = r0; rb < r1; rb += rows16) {
+            int nr = Math.min(rows16, r1 - rb);
+            if (nr < rows16) {
+                java.util.Arrays.fill(words, 0);          // rows past the range multiply as zeros
+            }
+            for (int i = 0; i < nr; i++) {
+                MemorySegment.copy(seg, INT_LE, (rb + i) * w.rowBytes(), words, i * wordsPerRow, wordsPerRow);
+            }
+            for (int i0 = 0; i0 < rows16; i0 += L) {
+                for (int p = 0; p < wordsPerRow; p++) {
+                    IntVector v = IntVector.fromArray(I, words, i0 * wordsPerRow + p, index, 0);
+                    v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(tile, 2 * p * rows16 + i0);
+                    v.and(HI_MASK).reinterpretAsFloats().intoArray(tile, (2 * p + 1) * rows16 + i0);
+                }
+            }
+            pass.multiply(tile, rb, nr);
+        }
     }
 
     /**

@@ -377,38 +377,19 @@ final class VectorMxfp4 {
         }
     }
 
-    /** Tokens per register tile of {@link #tiledColumns}: 6 × 2 accumulators, 2 weight vectors and a broadcast fill 15 of AVX2's 16 registers. */
-    private static final int COLUMN_TOKENS = 6;
-
     /**
-     * The AVX2 prefill path: the {@link #TILE_ROWS} = 16 rows are dequantised and stored column by column
-     * ({@code tile[k·16 + i]}, row i of input position k; rows past the range are zero), so that one input position
-     * of all 16 rows is two vectors. A register tile of 6 tokens × 16 rows then needs no horizontal sums: per
-     * position, the 6 tokens' inputs are broadcast and each meets both row vectors (12 FMAs for 8 loads, against
-     * 8 FMAs for 6 loads in the 2×4 dot-product tile). AMD Zen 3, one thread, 16-row tiles × 128 tokens × 1024:
-     * median 36.9-43.7 GFLOP/s for the 2×4 tile, 43.4-51.5 for this one, in four runs alternating in one JVM.
+     * The AVX2 prefill path: {@link ColumnTiles#ROWS} = 16 rows are dequantised and stored column by column
+     * ({@code tile[k·16 + i]}, row i of input position k; rows past the range are zero) and multiplied by
+     * {@link ColumnTiles}.
      */
     static void tiledColumns(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out, int r0, int r1) {
-        int cols = w.cols(), rows = w.rows();
-        float[] tile = new float[TILE_ROWS * cols], part = new float[COLUMN_TOKENS * TILE_ROWS];
-        int full = tokens - tokens % COLUMN_TOKENS, rest = tokens - full;
-        // the last tokens padded with zero rows to a whole register tile
-        float[] xRest = rest > 0 ? java.util.Arrays.copyOfRange(x, full * cols, (full + COLUMN_TOKENS) * cols) : null;
-        for (int rb = r0; rb < r1; rb += TILE_ROWS) {
-            int nr = Math.min(TILE_ROWS, r1 - rb);
+        int cols = w.cols();
+        float[] tile = new float[ColumnTiles.ROWS * cols];
+        ColumnTiles.Pass pass = new ColumnTiles.Pass(x, tokens, cols, out, w.rows());
+        for (int rb = r0; rb < r1; rb += ColumnTiles.ROWS) {
+            int nr = Math.min(ColumnTiles.ROWS, r1 - rb);
             dequantColumns(w, expert, rb, nr, tile);
-            for (int t = 0; t < full; t += COLUMN_TOKENS) {
-                columnTile6x16(tile, cols, x, t * cols, part);
-                for (int u = 0; u < COLUMN_TOKENS; u++) {
-                    System.arraycopy(part, u * TILE_ROWS, out, (t + u) * rows + rb, nr);
-                }
-            }
-            if (xRest != null) {
-                columnTile6x16(tile, cols, xRest, 0, part);
-                for (int u = 0; u < rest; u++) {
-                    System.arraycopy(part, u * TILE_ROWS, out, (full + u) * rows + rb, nr);
-                }
-            }
+            pass.multiply(tile, rb, nr);
         }
     }
 
@@ -422,8 +403,8 @@ final class VectorMxfp4 {
         int nb = w.blocksPerRow(), wordsPerRow = nb * Mxfp4.BYTES_PER_BLOCK / 4;
         MemorySegment blocks = w.blocks(), scales = w.scales();
         // the tile's rows copied out first (bulk copies), so that the column gathers below read plain arrays
-        int[] words = new int[TILE_ROWS * wordsPerRow];
-        byte[] scaleBytes = new byte[TILE_ROWS * nb];
+        int[] words = new int[ColumnTiles.ROWS * wordsPerRow];
+        byte[] scaleBytes = new byte[ColumnTiles.ROWS * nb];
         for (int i = 0; i < nr; i++) {
             MemorySegment.copy(blocks, WORD_LE, w.blockOffset(expert, rb + i), words, i * wordsPerRow, wordsPerRow);
             MemorySegment.copy(scales, ValueLayout.JAVA_BYTE, w.scaleOffset(expert, rb + i), scaleBytes, i * nb, nb);
@@ -433,7 +414,7 @@ final class VectorMxfp4 {
             index[i] = i * wordsPerRow;
         }
         float[] sc = new float[L];
-        for (int i0 = 0; i0 < TILE_ROWS; i0 += L) {
+        for (int i0 = 0; i0 < ColumnTiles.ROWS; i0 += L) {
             for (int g = 0; g < nb; g++) {
                 for (int i = 0; i < L; i++) {
                     sc[i] = i0 + i < nr ? SCALE[scaleBytes[(i0 + i) * nb + g] & 0xFF] : 0f;
@@ -444,51 +425,11 @@ final class VectorMxfp4 {
                     IntVector wv = IntVector.fromArray(I, words, i0 * wordsPerRow + word, index, 0);   // word of 8 rows
                     int pos = Mxfp4.BLOCK * g + 8 * q;
                     for (int c = 0; c < 8; c++) {
-                        code(wv, c).mul(scv).intoArray(tile, (pos + c) * TILE_ROWS + i0);
+                        code(wv, c).mul(scv).intoArray(tile, (pos + c) * ColumnTiles.ROWS + i0);
                     }
                 }
             }
         }
-    }
-
-    /** part[u·16 + i] = Σ_k tile[k·16 + i] · x[xOff + u·n + k] for 6 tokens u and the tile's 16 rows i (256-bit vectors). */
-    private static void columnTile6x16(float[] tile, int n, float[] x, int xOff, float[] part) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F), c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        for (int k = 0; k < n; k++) {
-            FloatVector b0 = FloatVector.fromArray(F, tile, k * TILE_ROWS), b1 = FloatVector.fromArray(F, tile, k * TILE_ROWS + L);
-            FloatVector a = FloatVector.broadcast(F, x[xOff + k]);
-            c00 = b0.fma(a, c00);
-            c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(F, x[xOff + n + k]);
-            c10 = b0.fma(a, c10);
-            c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(F, x[xOff + 2 * n + k]);
-            c20 = b0.fma(a, c20);
-            c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(F, x[xOff + 3 * n + k]);
-            c30 = b0.fma(a, c30);
-            c31 = b1.fma(a, c31);
-            a = FloatVector.broadcast(F, x[xOff + 4 * n + k]);
-            c40 = b0.fma(a, c40);
-            c41 = b1.fma(a, c41);
-            a = FloatVector.broadcast(F, x[xOff + 5 * n + k]);
-            c50 = b0.fma(a, c50);
-            c51 = b1.fma(a, c51);
-        }
-        c00.intoArray(part, 0);
-        c01.intoArray(part, L);
-        c10.intoArray(part, 2 * L);
-        c11.intoArray(part, 3 * L);
-        c20.intoArray(part, 4 * L);
-        c21.intoArray(part, 5 * L);
-        c30.intoArray(part, 6 * L);
-        c31.intoArray(part, 7 * L);
-        c40.intoArray(part, 8 * L);
-        c41.intoArray(part, 9 * L);
-        c50.intoArray(part, 10 * L);
-        c51.intoArray(part, 11 * L);
     }
 
     /** The tile's nr rows against 4 tokens (x from xOff, stride cols) into out[outIdx + u·rows + i]. */
