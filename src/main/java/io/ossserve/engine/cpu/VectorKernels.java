@@ -216,10 +216,7 @@ public final class VectorKernels implements CpuKernels {
         }
         ColumnTiles.Pass pass = new ColumnTiles.Pass(x, tokens, cols, out, w.rows());
         for (int rb = r0; rb < r1; rb += rows16) {
-            int nr = Math.min(rows16, r1 - rb);
-            if (nr < rows16) {
-                java.util.Arrays.fill(words, 0);          // rows past the range multiply as zeros
-            }
+            int nr = Math.min(rows16, r1 - rb);      // rows past nr hold the last tile's words: computed, not written
             for (int i = 0; i < nr; i++) {
                 MemorySegment.copy(seg, INT_LE, (rb + i) * w.rowBytes(), words, i * wordsPerRow, wordsPerRow);
             }
