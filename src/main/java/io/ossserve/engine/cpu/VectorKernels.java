@@ -196,9 +196,13 @@ public final class VectorKernels implements CpuKernels {
         });
     }
 
-    /** With AVX2 (16 vector registers), prefill products of this many tokens or more use {@link ColumnTiles}. */
+    /**
+     * With AVX2 (16 vector registers), products of this many tokens or more use {@link ColumnTiles}: a prefill chunk.
+     * Batched decode of fewer sequences keeps the 2×4 tiles (not measured against the column tiles: a tile's fill
+     * costs the same whatever the token count, so it weighs more with fewer tokens).
+     */
     static final boolean COLUMN_TILES = FW.vectorBitSize() < 512;
-    static final int COLUMN_MIN_TOKENS = 16;
+    static final int COLUMN_MIN_TOKENS = 32;
 
     /**
      * Rows [r0, r1) of a bf16 matrix against all tokens through {@link ColumnTiles}: each 16-row tile is copied out

@@ -79,8 +79,8 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @CsvSource({"BF16,37,64,1", "BF16,64,2880,1", "BF16,13,40,3", "BF16,9,96,4", "BF16,21,128,9", "F32,11,72,2", "F32,5,64,5",
-            // 16+ tokens (AVX2: column tiles): a partial last tile, whole tiles with 2 tokens past the groups of 6
-            "BF16,37,320,17", "BF16,32,2880,20", "BF16,21,258,16",
+            // 32+ tokens (AVX2: column tiles): a partial last tile, whole tiles with 2 or 4 tokens past the groups of 6
+            "BF16,37,320,33", "BF16,32,2880,38", "BF16,21,258,32",
             // prefill: several cache blocks of rows per thread, an odd last block, a column tail past the wide step
             "BF16,301,128,9", "BF16,41,2880,5", "BF16,7,80,4",
             // narrow matrices in row panels: whole panels, an odd number with a partial last one and 32 tokens, the
