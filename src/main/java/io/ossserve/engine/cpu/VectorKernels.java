@@ -405,16 +405,14 @@ public final class VectorKernels implements CpuKernels {
         float[][] x8s = new float[experts.length][];
         int m = 0, maxTokens = 1;
         for (int i = 0; i < experts.length; i++) {
-            float[] x8 = new float[tokens[i] * cols];
-            for (int t = 0; t < tokens[i]; t++) {
-                VectorMxfp4.layout(xs[i], t * cols, cols, x8, t * cols, tokens[i]);
-            }
             if (VectorMxfp4.tiledPath(tokens[i], nb)) {
                 int e = experts[i], n = tokens[i];
                 float[] out = outs[i];
-                parallel.forRange(rows, VectorMxfp4.TILE_ROWS, (r0, r1) -> VectorMxfp4.tiled(w, e, x8, n, out, r0, r1));
+                // the AVX2 column tiles read the input as it is
+                float[] x = VectorMxfp4.WIDE_TILES ? laidOut(xs[i], n, cols) : xs[i];
+                parallel.forRange(rows, VectorMxfp4.TILE_ROWS, (r0, r1) -> VectorMxfp4.tiled(w, e, x, n, out, r0, r1));
             } else {
-                x8s[i] = x8;
+                x8s[i] = laidOut(xs[i], tokens[i], cols);
                 few[m++] = i;
                 maxTokens = Math.max(maxTokens, tokens[i]);
             }
@@ -429,6 +427,15 @@ public final class VectorKernels implements CpuKernels {
                 VectorMxfp4.rows(w, experts[i], x8s[i], tokens[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
             }
         });
+    }
+
+    /** The tokens' inputs re-laid out for {@link VectorMxfp4} ({@link VectorMxfp4#layout}). */
+    private static float[] laidOut(float[] x, int tokens, int cols) {
+        float[] out = new float[tokens * cols];
+        for (int t = 0; t < tokens; t++) {
+            VectorMxfp4.layout(x, t * cols, cols, out, t * cols, tokens);
+        }
+        return out;
     }
 
     // ---- small vector ops ---------------------------------------------------------------------------

@@ -107,13 +107,11 @@ final class VectorMxfp4 {
     }
 
     /**
-     * One token's input in the layout that {@link #rows} (for that many tokens) and {@link #tiled} read: the AVX2
-     * column tiles ({@link #tiledColumns}) read it in its own order.
+     * One token's input in the layout that {@link #rows} (for that many tokens) and the AVX-512 {@link #tiled} path
+     * read. The AVX2 column tiles ({@link #tiledColumns}) read the input as it is.
      */
     static void layout(float[] x, int xOff, int cols, float[] out, int outOff, int tokens) {
-        if (!WIDE_TILES && tiledPath(tokens, cols / Mxfp4.BLOCK)) {
-            System.arraycopy(x, xOff, out, outOff, cols);
-        } else if (wide(tokens)) {
+        if (wide(tokens)) {
             interleave16(x, xOff, cols, out, outOff);
         } else {
             interleave8(x, xOff, cols, out, outOff);
@@ -340,13 +338,14 @@ final class VectorMxfp4 {
     static final int TILE_ROWS = 16;
 
     /**
-     * Prefill path: {@link #TILE_ROWS} rows are decoded (scales applied) into a float tile in the interleaved
-     * input layout, then multiplied with all tokens by 2×4 register tiles of plain FMAs: each group of 4
-     * tokens (in L1) meets every row pair of the tile before the next group.
+     * Prefill path. With AVX2: {@link #tiledColumns}, the input {@code xIn} as it is. With AVX-512: {@link #TILE_ROWS}
+     * rows are decoded (scales applied) into a float tile in the interleaved input layout ({@link #layout}), then
+     * multiplied with all tokens by 4×4 register tiles of plain FMAs: each group of 4 tokens (in L1) meets every
+     * row quad of the tile before the next group.
      */
-    static void tiled(Mxfp4Experts w, int expert, float[] x8, int tokens, float[] out, int r0, int r1) {
+    static void tiled(Mxfp4Experts w, int expert, float[] xIn, int tokens, float[] out, int r0, int r1) {
         if (!WIDE_TILES) {
-            tiledColumns(w, expert, x8, tokens, out, r0, r1);
+            tiledColumns(w, expert, xIn, tokens, out, r0, r1);
             return;
         }
         int cols = w.cols(), nb = w.blocksPerRow(), rows = w.rows();
@@ -354,7 +353,7 @@ final class VectorMxfp4 {
         int full = tokens & ~3, rest = tokens - full;
         // 2 or 3 last tokens: padded with zero rows to a group of 4 for the register tiles, which are 2-3 times faster
         // per useful product than one dot per row and token (two accumulator chains, latency-bound)
-        float[] xRest = rest >= 2 ? java.util.Arrays.copyOfRange(x8, full * cols, (full + 4) * cols) : null;
+        float[] xRest = rest >= 2 ? java.util.Arrays.copyOfRange(xIn, full * cols, (full + 4) * cols) : null;
         float[] outRest = rest >= 2 ? new float[4 * TILE_ROWS] : null;
         for (int rb = r0; rb < r1; rb += TILE_ROWS) {
             int nr = Math.min(TILE_ROWS, r1 - rb);
@@ -362,7 +361,7 @@ final class VectorMxfp4 {
                 dequantRow(w.blocks(), w.blockOffset(expert, rb + i), w.scales(), w.scaleOffset(expert, rb + i), nb, tile, i * cols);
             }
             for (int t = 0; t < full; t += 4) {
-                tileGroup(tile, nr, cols, x8, t * cols, out, t * rows + rb, rows);
+                tileGroup(tile, nr, cols, xIn, t * cols, out, t * rows + rb, rows);
             }
             if (xRest != null) {
                 tileGroup(tile, nr, cols, xRest, 0, outRest, 0, TILE_ROWS);
@@ -371,7 +370,7 @@ final class VectorMxfp4 {
                 }
             } else if (rest == 1) {
                 for (int i = 0; i < nr; i++) {
-                    out[full * rows + rb + i] = f32Dot(tile, i * cols, x8, full * cols, cols);
+                    out[full * rows + rb + i] = f32Dot(tile, i * cols, xIn, full * cols, cols);
                 }
             }
         }
@@ -416,8 +415,8 @@ final class VectorMxfp4 {
         float[] sc = new float[L];
         for (int i0 = 0; i0 < ColumnTiles.ROWS; i0 += L) {
             for (int g = 0; g < nb; g++) {
-                for (int i = 0; i < L; i++) {
-                    sc[i] = i0 + i < nr ? SCALE[scaleBytes[(i0 + i) * nb + g] & 0xFF] : 0f;
+                for (int i = 0; i < L; i++) {                   // rows past nr: zero codes, so zero
+                    sc[i] = SCALE[scaleBytes[(i0 + i) * nb + g] & 0xFF];
                 }
                 FloatVector scv = FloatVector.fromArray(F, sc, 0);
                 for (int q = 0; q < Mxfp4.BYTES_PER_BLOCK / 4; q++) {
