@@ -23,9 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  *     blocks per 256-bit load, each block's scale applied once.</li>
  * </ul>
  * Decode (one token) streams one weight row at a time, contiguously; a step's experts run as one parallel
- * job. Prefill keeps a block of weight rows in cache while all tokens pass in groups of four: bf16 by 2×4
- * register tiles, MXFP4 by dequantising 16 rows into a float tile multiplied by 4×4 (AVX-512) or 2×4
- * register tiles of the machine's widest vectors. The MXFP4 kernels themselves are in {@link VectorMxfp4}.
+ * job. Prefill (32 or more tokens for bf16, 8 for MXFP4) decodes a tile of weight rows (16 with AVX2, 64 with
+ * AVX-512) into floats stored by column, kept in cache while all tokens pass through {@link ColumnTiles}; a few tokens
+ * (batched decode) use 2×4 dot-product tiles. The MXFP4 kernels themselves are in {@link VectorMxfp4}.
  */
 public final class VectorKernels implements CpuKernels {
 
@@ -154,15 +154,16 @@ public final class VectorKernels implements CpuKernels {
             return;
         }
         int rows = w.rows(), cols = w.cols(), half = cols / 2;
+        if (tokens >= COLUMN_MIN_TOKENS) {
+            int tile = ColumnTiles.ROWS;                                    // pieces of whole tiles
+            parallel.forRange((rows + tile - 1) / tile, 1, (t0, t1) -> bf16Columns(w, x, tokens, out, t0 * tile, Math.min(rows, t1 * tile)));
+            return;
+        }
         float[] xe = new float[tokens * half];
         float[] xo = new float[tokens * half];
         split(x, tokens, cols, xe, xo);
         MemorySegment seg = w.data();
         long rowBytes = w.rowBytes();
-        if (COLUMN_TILES && tokens >= COLUMN_MIN_TOKENS) {
-            parallel.forRange(rows, ColumnTiles.ROWS, (r0, r1) -> bf16Columns(w, x, tokens, out, r0, r1));
-            return;
-        }
         int vecEnd = cols / BF16_STEP * BF16_STEP;
         int wideEnd = cols / WIDE_BF16_STEP * WIDE_BF16_STEP;
         // prefill: a block of rows (≈ 48 KB of weights, cache-resident) meets every group of 4 tokens before
@@ -197,38 +198,39 @@ public final class VectorKernels implements CpuKernels {
     }
 
     /**
-     * With AVX2 (16 vector registers), products of this many tokens or more use {@link ColumnTiles}: a prefill chunk.
-     * Batched decode of fewer sequences keeps the 2×4 tiles (not measured against the column tiles: a tile's fill
-     * costs the same whatever the token count, so it weighs more with fewer tokens).
+     * Products of this many tokens or more (a prefill chunk) use {@link ColumnTiles}. Batched decode of fewer sequences
+     * keeps the 2×4 tiles (not measured against the column tiles: a tile's fill costs the same whatever the token
+     * count, so it weighs more with fewer tokens).
      */
-    static final boolean COLUMN_TILES = FW.vectorBitSize() < 512;
     static final int COLUMN_MIN_TOKENS = 32;
 
     /**
-     * Rows [r0, r1) of a bf16 matrix against all tokens through {@link ColumnTiles}: each 16-row tile is copied out
-     * (bulk copies), and one int (two bf16 values) of eight rows at a time is gathered into the int lanes, so that
-     * {@code lane << 16} and {@code lane & 0xFFFF0000} are the tile's columns at positions 2p and 2p + 1.
+     * Rows [r0, r1) of a bf16 matrix against all tokens through {@link ColumnTiles}: each tile's rows are copied out
+     * (bulk copies), and one int (two bf16 values) of a vector's worth of rows at a time is gathered into the int
+     * lanes, so that {@code lane << 16} and {@code lane & 0xFFFF0000} are the tile's columns at positions 2p and 2p + 1.
      */
     private static void bf16Columns(Matrix w, float[] x, int tokens, float[] out, int r0, int r1) {
-        int cols = w.cols(), wordsPerRow = cols / 2, rows16 = ColumnTiles.ROWS;
+        int cols = w.cols(), wordsPerRow = cols / 2, rows = ColumnTiles.ROWS;
         MemorySegment seg = w.data();
-        float[] tile = new float[rows16 * cols];
-        int[] words = new int[rows16 * wordsPerRow];
-        int[] index = new int[L];
-        for (int i = 0; i < L; i++) {
+        float[] tile = new float[rows * cols];
+        int[] words = new int[rows * wordsPerRow];
+        int lanes = ColumnTiles.WIDE ? IW.length() : L;
+        int[] index = new int[lanes];
+        for (int i = 0; i < lanes; i++) {
             index[i] = i * wordsPerRow;
         }
         ColumnTiles.Pass pass = new ColumnTiles.Pass(x, tokens, cols, out, w.rows());
-        for (int rb = r0; rb < r1; rb += rows16) {
-            int nr = Math.min(rows16, r1 - rb);      // rows past nr hold the last tile's words: computed, not written
+        for (int rb = r0; rb < r1; rb += rows) {
+            int nr = Math.min(rows, r1 - rb);      // rows past nr hold the last tile's words: computed, not written
             for (int i = 0; i < nr; i++) {
                 MemorySegment.copy(seg, INT_LE, (rb + i) * w.rowBytes(), words, i * wordsPerRow, wordsPerRow);
             }
-            for (int i0 = 0; i0 < rows16; i0 += L) {
+            for (int i0 = 0; i0 < rows; i0 += lanes) {
                 for (int p = 0; p < wordsPerRow; p++) {
-                    IntVector v = IntVector.fromArray(I, words, i0 * wordsPerRow + p, index, 0);
-                    v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(tile, 2 * p * rows16 + i0);
-                    v.and(HI_MASK).reinterpretAsFloats().intoArray(tile, (2 * p + 1) * rows16 + i0);
+                    IntVector v = ColumnTiles.WIDE ? IntVector.fromArray(IW, words, i0 * wordsPerRow + p, index, 0)
+                            : IntVector.fromArray(I, words, i0 * wordsPerRow + p, index, 0);
+                    v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(tile, 2 * p * rows + i0);
+                    v.and(HI_MASK).reinterpretAsFloats().intoArray(tile, (2 * p + 1) * rows + i0);
                 }
             }
             pass.multiply(tile, rb, nr);
@@ -407,10 +409,10 @@ public final class VectorKernels implements CpuKernels {
         for (int i = 0; i < experts.length; i++) {
             if (VectorMxfp4.tiledPath(tokens[i], nb)) {
                 int e = experts[i], n = tokens[i];
-                float[] out = outs[i];
-                // the AVX2 column tiles read the input as it is
-                float[] x = VectorMxfp4.WIDE_TILES ? laidOut(xs[i], n, cols) : xs[i];
-                parallel.forRange(rows, VectorMxfp4.TILE_ROWS, (r0, r1) -> VectorMxfp4.tiled(w, e, x, n, out, r0, r1));
+                float[] out = outs[i], x = xs[i];                 // the column tiles read the input as it is
+                int tile = ColumnTiles.ROWS;                        // pieces of whole tiles
+                parallel.forRange((rows + tile - 1) / tile, 1,
+                        (t0, t1) -> VectorMxfp4.tiled(w, e, x, n, out, t0 * tile, Math.min(rows, t1 * tile)));
             } else {
                 x8s[i] = laidOut(xs[i], tokens[i], cols);
                 few[m++] = i;

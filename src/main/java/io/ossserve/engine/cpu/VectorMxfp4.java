@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The MXFP4 expert kernels of {@link VectorKernels}: decode (one row against 1 to 3 tokens with 512-bit quads of
- * blocks on AVX-512, or against 1 or 4 tokens with 256-bit block pairs; codes decoded in int lanes by a lane permute) and the prefill path (16 rows dequantised into a float tile, multiplied by 4×4
- * or 2×4 register tiles). Static and stateless; {@link VectorKernels} splits the rows across threads.
+ * blocks on AVX-512, or against 1 or 4 tokens with 256-bit block pairs; codes decoded in int lanes by a lane permute) and
+ * the prefill path (16 or 64 rows dequantised into a float tile stored by column, multiplied by {@link ColumnTiles}).
+ * Static and stateless; {@link VectorKernels} splits the rows across threads.
  */
 final class VectorMxfp4 {
     private VectorMxfp4() {}
@@ -21,8 +22,6 @@ final class VectorMxfp4 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final int L = F.length();            // 8 float lanes
-    /** The widest species of this machine, for the compute-bound prefill tiles. */
-    private static final VectorSpecies<Float> FW = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /** E8M0 byte → 2^(s-127). */
@@ -334,219 +333,71 @@ final class VectorMxfp4 {
     /** From this many tokens on, rows are dequantised once into a small float tile and multiplied densely. */
     static final int TILED_MIN_TOKENS = 8;
 
-    /** Rows dequantised together on the prefill path: a 16-row float tile stays in L2 while every token passes. */
-    static final int TILE_ROWS = 16;
-
     /**
-     * Prefill path. With AVX2: {@link #tiledColumns}, the input {@code xIn} as it is. With AVX-512: {@link #TILE_ROWS}
-     * rows are decoded (scales applied) into a float tile in the interleaved input layout ({@link #layout}), then
-     * multiplied with all tokens by 4×4 register tiles of plain FMAs: each group of 4 tokens (in L1) meets every
-     * row quad of the tile before the next group.
+     * The prefill path: {@link ColumnTiles#ROWS} rows at a time (16 with AVX2, 64 with AVX-512) are dequantised and
+     * stored column by column ({@code tile[k·ROWS + i]}, row i of input position k) and multiplied with every token by
+     * {@link ColumnTiles}; the input {@code x} as it is. Until the fifth session the AVX-512 path dequantised rows into a
+     * row-major tile multiplied by 4×4 dot-product tiles (16 horizontal sums each), at 58% of a core's FMA peak where
+     * the column tile reaches 90% (AMD Zen 5, docs/benchmarks.md, sixth session).
      */
-    static void tiled(Mxfp4Experts w, int expert, float[] xIn, int tokens, float[] out, int r0, int r1) {
-        if (!WIDE_TILES) {
-            tiledColumns(w, expert, xIn, tokens, out, r0, r1);
-            return;
-        }
-        int cols = w.cols(), nb = w.blocksPerRow(), rows = w.rows();
-        float[] tile = new float[TILE_ROWS * cols];
-        int full = tokens & ~3, rest = tokens - full;
-        // 2 or 3 last tokens: padded with zero rows to a group of 4 for the register tiles, which are 2-3 times faster
-        // per useful product than one dot per row and token (two accumulator chains, latency-bound)
-        float[] xRest = rest >= 2 ? java.util.Arrays.copyOfRange(xIn, full * cols, (full + 4) * cols) : null;
-        float[] outRest = rest >= 2 ? new float[4 * TILE_ROWS] : null;
-        for (int rb = r0; rb < r1; rb += TILE_ROWS) {
-            int nr = Math.min(TILE_ROWS, r1 - rb);
-            for (int i = 0; i < nr; i++) {
-                dequantRow(w.blocks(), w.blockOffset(expert, rb + i), w.scales(), w.scaleOffset(expert, rb + i), nb, tile, i * cols);
-            }
-            for (int t = 0; t < full; t += 4) {
-                tileGroup(tile, nr, cols, xIn, t * cols, out, t * rows + rb, rows);
-            }
-            if (xRest != null) {
-                tileGroup(tile, nr, cols, xRest, 0, outRest, 0, TILE_ROWS);
-                for (int u = 0; u < rest; u++) {
-                    System.arraycopy(outRest, u * TILE_ROWS, out, (full + u) * rows + rb, nr);
-                }
-            } else if (rest == 1) {
-                for (int i = 0; i < nr; i++) {
-                    out[full * rows + rb + i] = f32Dot(tile, i * cols, xIn, full * cols, cols);
-                }
-            }
-        }
-    }
-
-    /**
-     * The AVX2 prefill path: {@link ColumnTiles#ROWS} = 16 rows are dequantised and stored column by column
-     * ({@code tile[k·16 + i]}, row i of input position k; rows past the range are zero) and multiplied by
-     * {@link ColumnTiles}.
-     */
-    static void tiledColumns(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out, int r0, int r1) {
-        int cols = w.cols();
-        float[] tile = new float[ColumnTiles.ROWS * cols];
+    static void tiled(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out, int r0, int r1) {
+        int cols = w.cols(), rows = ColumnTiles.ROWS;
+        float[] tile = new float[rows * cols];
+        int[] words = new int[rows * (w.blocksPerRow() * Mxfp4.BYTES_PER_BLOCK / 4)];
+        byte[] scaleBytes = new byte[rows * w.blocksPerRow()];
         ColumnTiles.Pass pass = new ColumnTiles.Pass(x, tokens, cols, out, w.rows());
-        for (int rb = r0; rb < r1; rb += ColumnTiles.ROWS) {
-            int nr = Math.min(ColumnTiles.ROWS, r1 - rb);
-            dequantColumns(w, expert, rb, nr, tile);
+        for (int rb = r0; rb < r1; rb += rows) {
+            int nr = Math.min(rows, r1 - rb);
+            dequantColumns(w, expert, rb, nr, tile, words, scaleBytes);
             pass.multiply(tile, rb, nr);
         }
     }
 
     /**
-     * Rows [rb, rb + nr) of the expert dequantised into {@code tile[k·16 + i]} (input position k in its own order; rows
-     * from nr on are zero), eight rows at a time: one int (8 codes) of each row side by side in the int lanes, so that
-     * code c of every lane is position k + c of all eight rows, one column vector. Decoding rows one by one and then
-     * transposing cost 10-11% of a prefill in scalar stores (AMD Zen 3).
+     * Rows [rb, rb + nr) of the expert dequantised into {@code tile[k·ROWS + i]} (input position k in its own order),
+     * a vector of rows at a time: one int (8 codes) of each row side by side in the int lanes, so that code c of every
+     * lane is position k + c of all those rows, one column vector. Rows from nr on hold what {@code words} held before
+     * (zeros, or an earlier tile's rows): computed by the register tiles, never written out. Decoding rows one by one
+     * and then transposing cost 10-11% of a prefill in scalar stores (AMD Zen 3).
      */
-    private static void dequantColumns(Mxfp4Experts w, int expert, int rb, int nr, float[] tile) {
-        int nb = w.blocksPerRow(), wordsPerRow = nb * Mxfp4.BYTES_PER_BLOCK / 4;
+    private static void dequantColumns(Mxfp4Experts w, int expert, int rb, int nr, float[] tile, int[] words, byte[] scaleBytes) {
+        int nb = w.blocksPerRow(), wordsPerRow = nb * Mxfp4.BYTES_PER_BLOCK / 4, rows = ColumnTiles.ROWS;
         MemorySegment blocks = w.blocks(), scales = w.scales();
         // the tile's rows copied out first (bulk copies), so that the column gathers below read plain arrays
-        int[] words = new int[ColumnTiles.ROWS * wordsPerRow];
-        byte[] scaleBytes = new byte[ColumnTiles.ROWS * nb];
         for (int i = 0; i < nr; i++) {
             MemorySegment.copy(blocks, WORD_LE, w.blockOffset(expert, rb + i), words, i * wordsPerRow, wordsPerRow);
             MemorySegment.copy(scales, ValueLayout.JAVA_BYTE, w.scaleOffset(expert, rb + i), scaleBytes, i * nb, nb);
         }
-        int[] index = new int[L];
-        for (int i = 0; i < L; i++) {
+        int lanes = ColumnTiles.WIDE ? I16.length() : L;
+        int[] index = new int[lanes];
+        for (int i = 0; i < lanes; i++) {
             index[i] = i * wordsPerRow;
         }
-        float[] sc = new float[L];
-        for (int i0 = 0; i0 < ColumnTiles.ROWS; i0 += L) {
+        float[] sc = new float[lanes];
+        for (int i0 = 0; i0 < rows; i0 += lanes) {
             for (int g = 0; g < nb; g++) {
-                for (int i = 0; i < L; i++) {                   // rows past nr: zero codes, so zero
+                for (int i = 0; i < lanes; i++) {
                     sc[i] = SCALE[scaleBytes[(i0 + i) * nb + g] & 0xFF];
                 }
-                FloatVector scv = FloatVector.fromArray(F, sc, 0);
                 for (int q = 0; q < Mxfp4.BYTES_PER_BLOCK / 4; q++) {
-                    int word = g * (Mxfp4.BYTES_PER_BLOCK / 4) + q;
-                    IntVector wv = IntVector.fromArray(I, words, i0 * wordsPerRow + word, index, 0);   // word of 8 rows
-                    int pos = Mxfp4.BLOCK * g + 8 * q;
-                    for (int c = 0; c < 8; c++) {
-                        code(wv, c).mul(scv).intoArray(tile, (pos + c) * ColumnTiles.ROWS + i0);
+                    int word = i0 * wordsPerRow + g * (Mxfp4.BYTES_PER_BLOCK / 4) + q;
+                    int at = (Mxfp4.BLOCK * g + 8 * q) * rows + i0;
+                    if (ColumnTiles.WIDE) {
+                        FloatVector scv = FloatVector.fromArray(F16, sc, 0);
+                        IntVector wv = IntVector.fromArray(I16, words, word, index, 0);         // word of 16 rows
+                        for (int c = 0; c < 8; c++) {
+                            fp4(wv.lanewise(VectorOperators.LSHR, 4 * c)).mul(scv).intoArray(tile, at + c * rows);
+                        }
+                    } else {
+                        FloatVector scv = FloatVector.fromArray(F, sc, 0);
+                        IntVector wv = IntVector.fromArray(I, words, word, index, 0);           // word of 8 rows
+                        for (int c = 0; c < 8; c++) {
+                            code(wv, c).mul(scv).intoArray(tile, at + c * rows);
+                        }
                     }
                 }
             }
         }
-    }
-
-    /** The tile's nr rows against 4 tokens (x from xOff, stride cols) into out[outIdx + u·rows + i]. */
-    private static void tileGroup(float[] tile, int nr, int cols, float[] x, int xOff, float[] out, int outIdx, int rows) {
-        int i = 0;
-        if (WIDE_TILES) {
-            for (; i + 4 <= nr; i += 4) {
-                f32Tile4x4(tile, i * cols, cols, x, xOff, out, outIdx + i, rows);
-            }
-        }
-        for (; i + 2 <= nr; i += 2) {
-            f32Tile2x4(tile, i * cols, cols, x, xOff, out, outIdx + i, rows);
-        }
-        for (; i < nr; i++) {
-            for (int u = 0; u < 4; u++) {
-                out[outIdx + u * rows + i] = f32Dot(tile, i * cols, x, xOff + u * cols, cols);
-            }
-        }
-    }
-
-    private static void dequantRow(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb, float[] dst, int off) {
-        for (int g = 0; g < nb; g += 2) {
-            IntVector w = IntVector.fromMemorySegment(I, blocks, bOff + 16L * g, LE);
-            FloatVector sc = pairScale(scales, sOff, g);
-            int j = off + 32 * g;
-            for (int k = 0; k < 8; k++) {
-                code(w, k).mul(sc).intoArray(dst, j + 8 * k);
-            }
-        }
-    }
-
-    private static float f32Dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
-        int k = 0;
-        for (; k + 2 * L <= n; k += 2 * L) {
-            c0 = FloatVector.fromArray(F, a, ao + k).fma(FloatVector.fromArray(F, b, bo + k), c0);
-            c1 = FloatVector.fromArray(F, a, ao + k + L).fma(FloatVector.fromArray(F, b, bo + k + L), c1);
-        }
-        float s = c0.add(c1).reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
-            s += a[ao + k] * b[bo + k];
-        }
-        return s;
-    }
-
-    /** Two weight rows (tile, from tileOff) against four token rows (x8), n = cols, a multiple of 64 here. */
-    private static void f32Tile2x4(float[] tile, int tileOff, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
-        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
-        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
-        for (int k = 0; k < n; k += FW.length()) {
-            FloatVector w0 = FloatVector.fromArray(FW, tile, tileOff + k), w1 = FloatVector.fromArray(FW, tile, tileOff + n + k);
-            FloatVector x0 = FloatVector.fromArray(FW, x, xOff + k);
-            c00 = w0.fma(x0, c00);
-            c10 = w1.fma(x0, c10);
-            FloatVector x1 = FloatVector.fromArray(FW, x, xOff + n + k);
-            c01 = w0.fma(x1, c01);
-            c11 = w1.fma(x1, c11);
-            FloatVector x2 = FloatVector.fromArray(FW, x, xOff + 2 * n + k);
-            c02 = w0.fma(x2, c02);
-            c12 = w1.fma(x2, c12);
-            FloatVector x3 = FloatVector.fromArray(FW, x, xOff + 3 * n + k);
-            c03 = w0.fma(x3, c03);
-            c13 = w1.fma(x3, c13);
-        }
-        out[outIdx] = c00.reduceLanes(VectorOperators.ADD);
-        out[outIdx + rows] = c01.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 2 * rows] = c02.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 3 * rows] = c03.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 1] = c10.reduceLanes(VectorOperators.ADD);
-        out[outIdx + rows + 1] = c11.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 2 * rows + 1] = c12.reduceLanes(VectorOperators.ADD);
-        out[outIdx + 3 * rows + 1] = c13.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** With 32 vector registers (AVX-512), a 4×4 tile: 16 accumulators, 8 loads per 16 FMAs. */
-    static final boolean WIDE_TILES = FW.vectorBitSize() >= 512;
-
-    /** Four weight rows (tile, from tileOff) against four token rows (x8); n a multiple of the wide species. */
-    private static void f32Tile4x4(float[] tile, int tileOff, int n, float[] x, int xOff, float[] out, int outIdx, int rows) {
-        FloatVector c00 = FloatVector.zero(FW), c01 = FloatVector.zero(FW), c02 = FloatVector.zero(FW), c03 = FloatVector.zero(FW);
-        FloatVector c10 = FloatVector.zero(FW), c11 = FloatVector.zero(FW), c12 = FloatVector.zero(FW), c13 = FloatVector.zero(FW);
-        FloatVector c20 = FloatVector.zero(FW), c21 = FloatVector.zero(FW), c22 = FloatVector.zero(FW), c23 = FloatVector.zero(FW);
-        FloatVector c30 = FloatVector.zero(FW), c31 = FloatVector.zero(FW), c32 = FloatVector.zero(FW), c33 = FloatVector.zero(FW);
-        for (int k = 0; k < n; k += FW.length()) {
-            FloatVector w0 = FloatVector.fromArray(FW, tile, tileOff + k), w1 = FloatVector.fromArray(FW, tile, tileOff + n + k);
-            FloatVector w2 = FloatVector.fromArray(FW, tile, tileOff + 2 * n + k), w3 = FloatVector.fromArray(FW, tile, tileOff + 3 * n + k);
-            FloatVector x0 = FloatVector.fromArray(FW, x, xOff + k);
-            c00 = w0.fma(x0, c00);
-            c10 = w1.fma(x0, c10);
-            c20 = w2.fma(x0, c20);
-            c30 = w3.fma(x0, c30);
-            FloatVector x1 = FloatVector.fromArray(FW, x, xOff + n + k);
-            c01 = w0.fma(x1, c01);
-            c11 = w1.fma(x1, c11);
-            c21 = w2.fma(x1, c21);
-            c31 = w3.fma(x1, c31);
-            FloatVector x2 = FloatVector.fromArray(FW, x, xOff + 2 * n + k);
-            c02 = w0.fma(x2, c02);
-            c12 = w1.fma(x2, c12);
-            c22 = w2.fma(x2, c22);
-            c32 = w3.fma(x2, c32);
-            FloatVector x3 = FloatVector.fromArray(FW, x, xOff + 3 * n + k);
-            c03 = w0.fma(x3, c03);
-            c13 = w1.fma(x3, c13);
-            c23 = w2.fma(x3, c23);
-            c33 = w3.fma(x3, c33);
-        }
-        store4(out, outIdx, rows, c00, c01, c02, c03);
-        store4(out, outIdx + 1, rows, c10, c11, c12, c13);
-        store4(out, outIdx + 2, rows, c20, c21, c22, c23);
-        store4(out, outIdx + 3, rows, c30, c31, c32, c33);
-    }
-
-    private static void store4(float[] out, int idx, int rows, FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
-        out[idx] = a.reduceLanes(VectorOperators.ADD);
-        out[idx + rows] = b.reduceLanes(VectorOperators.ADD);
-        out[idx + 2 * rows] = c.reduceLanes(VectorOperators.ADD);
-        out[idx + 3 * rows] = d.reduceLanes(VectorOperators.ADD);
     }
 
     /** An odd last block (its 32 inputs are not interleaved): scalar. */

@@ -13,8 +13,8 @@ import jdk.incubator.vector.IntVector;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernels choose their paths by the machine's widest vectors (AVX-512: 16-entry permute, 4×4 tiles; AVX2:
- * 8-entry table with a sign fix-up, 2×4 tiles). This test runs the kernel comparisons again in a JVM limited to
+ * The kernels choose their paths by the machine's widest vectors (AVX-512: 16-entry permute, 64-row column tiles;
+ * AVX2: 8-entry table with a sign fix-up, 16-row column tiles). This test runs the kernel comparisons again in a JVM limited to
  * AVX2 ({@code -XX:UseAVX=2}), so both sets stay tested on whichever machine runs the build.
  */
 class VectorKernelsAvx2Test {

@@ -88,7 +88,10 @@ class VectorKernelsTest {
             "BF16,64,64,1", "BF16,333,64,32", "BF16,130,256,5", "BF16,200,258,3",
             // batch-1 rows in four streams: a piece with a remainder of 1-3 rows, and a width that is not a multiple
             // of 32 (one stream)
-            "BF16,37,320,1", "BF16,1030,320,1", "BF16,45,258,1"})
+            "BF16,37,320,1", "BF16,1030,320,1", "BF16,45,258,1",
+            // column tiles (32+ tokens, wider than the panels): whole tiles and a partial one (64 rows with AVX-512, 16
+            // with AVX2), tokens past the last whole register tile
+            "BF16,150,320,37", "BF16,70,2880,33"})
     void denseMatmulMatchesReference(DType dtype, int rows, int cols, int tokens) {
         Random r = new Random(rows * 31L + cols + tokens);
         Matrix w = randomMatrix(r, dtype, rows, cols);
@@ -101,8 +104,9 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @CsvSource({"3,40,64,1", "2,33,96,1", "4,64,2880,1", "2,17,128,4", "3,19,96,7", "2,8,64,13", "2,17,128,11", "1,6,192,8",
-            // tiled prefill: several 16-row tiles with an odd remainder; 1, 2 or 3 tokens after the groups of 4
-            "2,37,128,11", "1,50,2880,9", "2,37,128,10", "1,21,2880,14",
+            // tiled prefill: one partial tile, or whole tiles (16 rows with AVX2, 64 with AVX-512) and a partial one; tokens after
+            // the whole register tiles (6 with AVX2, 4 with AVX-512)
+            "2,37,128,11", "1,50,2880,9", "2,37,128,10", "1,21,2880,14", "2,150,128,13", "1,70,2880,9",
             // the 512-bit decode path (AVX-512, 1-3 tokens): quads only, a pair rest, a pair and an odd block, a
             // single odd block, 2 and 3 tokens
             "2,9,1024,1", "2,7,192,1", "2,5,224,1", "3,6,160,1", "2,5,384,2", "2,4,2880,3"})

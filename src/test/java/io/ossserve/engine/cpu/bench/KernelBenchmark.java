@@ -47,7 +47,7 @@ public final class KernelBenchmark {
             MemorySegment lm = arena.allocate((long) vocab * h * 2, 64);
             for (long i = 0; i < lm.byteSize(); i += 2) lm.set(ValueLayout.JAVA_SHORT_UNALIGNED, i, (short) (0x3C00 + rnd.nextInt(0x200)));
             Matrix head = new Matrix("lm_head", DType.BF16, vocab, h, lm);
-            for (int tokens : new int[] {1, 4, 32, 512}) {
+            for (int tokens : new int[] {1, 4, 32, 128, 512}) {
                 float[] x = new float[tokens * cols];
                 for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
                 float[] out = new float[tokens * rows];
