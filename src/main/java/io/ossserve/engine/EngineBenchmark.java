@@ -59,10 +59,14 @@ public final class EngineBenchmark {
             Consumer<String> progress, java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier computeFloor) {
         GptOssConfig c = b.config();
         Random random = new Random(seed);
-        // warm-up: JIT the kernels on both paths
+        // warm-up: JIT the kernels on both paths, at the measured sizes. The JIT compiles on the same cores in the
+        // background, so a short warm-up left prefill kernels half-compiled in the first timed runs (AMD Zen 5: the
+        // first three 512-token prefills of a process at 110-360 tok/s, later ones 500-650).
         progress.accept("warm-up");
-        timePrefill(b, tokens(random, Math.min(promptLength, 64)));
-        timeDecode(b, 1, Math.min(promptLength, 16), 4, random);
+        for (int i = 0; i < 3; i++) {
+            timePrefill(b, tokens(random, promptLength));
+        }
+        timeDecode(b, 1, Math.min(promptLength, 16), 16, random);
         List<Double> prefill = new ArrayList<>();
         double[] prefillFloors = new double[computeFloor == null ? 0 : repeats];
         for (int r = 0; r < repeats; r++) {

@@ -36,6 +36,33 @@ final class ColumnTiles {
      */
     static final int TOKENS = WIDE ? 4 : 6;
 
+    /** Per-thread tile arrays, kept across calls: a 512-token prefill fills thousands of tiles (≈ 400 KB each). */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<int[]> WORDS = ThreadLocal.withInitial(() -> new int[0]);
+
+    /**
+     * This thread's tile of at least {@code n} floats. Its contents are whatever the thread's last tile left: callers
+     * overwrite every position of the rows they fill (rows past a partial tile's end are computed, never written out).
+     */
+    static float[] tile(int n) {
+        float[] t = TILE.get();
+        if (t.length < n) {
+            t = new float[n];
+            TILE.set(t);
+        }
+        return t;
+    }
+
+    /** This thread's array of at least {@code n} ints for a tile's packed weights; contents as for {@link #tile}. */
+    static int[] words(int n) {
+        int[] w = WORDS.get();
+        if (w.length < n) {
+            w = new int[n];
+            WORDS.set(w);
+        }
+        return w;
+    }
+
     /** All tokens of one product ({@code x [tokens, n]} into {@code out [tokens, rows]}) passing over tiles in turn. */
     static final class Pass {
         private final float[] x;

@@ -36,7 +36,7 @@ public final class CpuBackend implements StepBackend {
         this.parallel = parallel;
         this.ownsParallel = ownsParallel;
         this.rope = new Rope(c);
-        this.moe = new CpuMoe(c, kernels);
+        this.moe = new CpuMoe(c, kernels, parallel);
     }
 
     @Override

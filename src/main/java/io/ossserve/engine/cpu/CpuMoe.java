@@ -12,11 +12,16 @@ import io.ossserve.model.LayerWeights;
 final class CpuMoe {
     private final GptOssConfig c;
     private final CpuKernels kernels;
+    private final Parallel parallel;
 
-    CpuMoe(GptOssConfig c, CpuKernels kernels) {
+    CpuMoe(GptOssConfig c, CpuKernels kernels, Parallel parallel) {
         this.c = c;
         this.kernels = kernels;
+        this.parallel = parallel;
     }
+
+    /** Hidden-dimension columns per piece when the experts' outputs of a prefill chunk are added to the residual. */
+    private static final int COMBINE_GRAIN = 128;
 
     /**
      * @param u [rows, H] normed input
@@ -78,15 +83,21 @@ final class CpuMoe {
                     (float) c.swigluLimit(), act[a]);
         }
         kernels.matmulMxfp4(lw.mlp2(), experts, act, tokens, y);
-        for (a = 0; a < active; a++) {                // in expert order, as before: the sum order is fixed
-            int b2 = experts[a] * h;
-            for (int t = 0; t < tokens[a]; t++) {
-                for (int j = 0; j < h; j++) {
-                    y[a][t * h + j] += lw.mlp2Bias()[b2 + j];
+        // each element of x gets its experts' outputs in expert order, whatever the split into column ranges: the sum
+        // order is fixed; a prefill chunk's rows are split across threads by columns
+        int nActive = active;
+        float[] bias = lw.mlp2Bias();
+        parallel.forRange(h, rows > 1 ? COMBINE_GRAIN : h, (j0, j1) -> {
+            for (int ai = 0; ai < nActive; ai++) {
+                int b2 = experts[ai] * h;
+                for (int t = 0; t < tokens[ai]; t++) {
+                    for (int j = j0; j < j1; j++) {
+                        y[ai][t * h + j] += bias[b2 + j];
+                    }
+                    kernels.axpy(gate[ai][t], y[ai], t * h + j0, x, members[ai][t] * h + j0, j1 - j0);
                 }
-                kernels.axpy(gate[a][t], y[a], t * h, x, members[a][t] * h, h);
             }
-        }
+        });
     }
 
     /** Top-k of logits[off, off+e) (ties: lower index first) and softmax over the k values. */

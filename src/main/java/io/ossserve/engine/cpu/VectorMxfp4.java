@@ -342,8 +342,8 @@ final class VectorMxfp4 {
      */
     static void tiled(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out, int r0, int r1) {
         int cols = w.cols(), rows = ColumnTiles.ROWS;
-        float[] tile = new float[rows * cols];
-        int[] words = new int[rows * (w.blocksPerRow() * Mxfp4.BYTES_PER_BLOCK / 4)];
+        float[] tile = ColumnTiles.tile(rows * cols);
+        int[] words = ColumnTiles.words(rows * (w.blocksPerRow() * Mxfp4.BYTES_PER_BLOCK / 4));
         byte[] scaleBytes = new byte[rows * w.blocksPerRow()];
         ColumnTiles.Pass pass = new ColumnTiles.Pass(x, tokens, cols, out, w.rows());
         for (int rb = r0; rb < r1; rb += rows) {
@@ -356,8 +356,8 @@ final class VectorMxfp4 {
     /**
      * Rows [rb, rb + nr) of the expert dequantised into {@code tile[k·ROWS + i]} (input position k in its own order),
      * a vector of rows at a time: one int (8 codes) of each row side by side in the int lanes, so that code c of every
-     * lane is position k + c of all those rows, one column vector. Rows from nr on hold what {@code words} held before
-     * (zeros, or an earlier tile's rows): computed by the register tiles, never written out. Decoding rows one by one
+     * lane is position k + c of all those rows, one column vector. Rows from nr on hold what {@code words} and
+     * {@code scaleBytes} held before (zeros, or an earlier tile's rows): computed by the register tiles, never written out. Decoding rows one by one
      * and then transposing cost 10-11% of a prefill in scalar stores (AMD Zen 3).
      */
     private static void dequantColumns(Mxfp4Experts w, int expert, int rb, int nr, float[] tile, int[] words, byte[] scaleBytes) {
