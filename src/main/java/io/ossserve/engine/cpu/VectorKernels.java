@@ -406,18 +406,30 @@ public final class VectorKernels implements CpuKernels {
         int[] few = new int[experts.length];
         float[][] x8s = new float[experts.length][];
         int m = 0, maxTokens = 1;
+        int tile = ColumnTiles.ROWS, tilesPerExpert = (rows + tile - 1) / tile;
+        int[] tiledAt = new int[experts.length];
+        int nTiled = 0;
         for (int i = 0; i < experts.length; i++) {
             if (VectorMxfp4.tiledPath(tokens[i], nb)) {
-                int e = experts[i], n = tokens[i];
-                float[] out = outs[i], x = xs[i];                 // the column tiles read the input as it is
-                int tile = ColumnTiles.ROWS;                        // pieces of whole tiles
-                parallel.forRange((rows + tile - 1) / tile, 1,
-                        (t0, t1) -> VectorMxfp4.tiled(w, e, x, n, out, t0 * tile, Math.min(rows, t1 * tile)));
+                tiledAt[nTiled++] = i;
             } else {
                 x8s[i] = laidOut(xs[i], tokens[i], cols);
                 few[m++] = i;
                 maxTokens = Math.max(maxTokens, tokens[i]);
             }
+        }
+        if (nTiled > 0) {
+            // prefill: all experts' row tiles in one job (the column tiles read the input as it is); the experts' token
+            // counts differ, so the job is cut into many pieces, claimed as threads come free
+            int units = nTiled * tilesPerExpert;
+            parallel.forRange(units, 1, 32, (u0, u1) -> {
+                for (int u = u0; u < u1; ) {
+                    int i = tiledAt[u / tilesPerExpert], t0 = u % tilesPerExpert;
+                    int t1 = Math.min(tilesPerExpert, t0 + (u1 - u));      // this expert's tiles in the piece
+                    VectorMxfp4.tiled(w, experts[i], xs[i], tokens[i], outs[i], t0 * tile, Math.min(rows, t1 * tile));
+                    u += t1 - t0;
+                }
+            });
         }
         if (m == 0) {
             return;
