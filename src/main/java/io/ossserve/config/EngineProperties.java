@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *                       reachable from the command line ({@code generate/bench --backend cuda|auto}) until its
  *                       paged KV store is wired into the scheduler
  * @param cpuKernels     {@code auto}, {@code vector} or {@code scalar}
+ * @param cpuWeights     {@code auto}, {@code mapped} or {@code copied}: where the CPU backend reads the weights
+ *                       ({@link io.ossserve.engine.cpu.ResidentWeights})
  * @param threads        CPU backend workers; 0 = all processors
  * @param maxNumSeqs     most sequences in the running batch
  * @param maxBatchTokens token budget of one forward step (decode tokens + prefill chunks)
@@ -32,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
 public record EngineProperties(
         @DefaultValue("cpu") @Pattern(regexp = "cpu", message = "must be cpu: the server runs the CPU backend in this build (the CUDA backend is available to the command line only)") String backend,
         @DefaultValue("auto") @Pattern(regexp = "auto|vector|scalar", message = "must be auto, vector or scalar") String cpuKernels,
+        @DefaultValue("auto") @Pattern(regexp = "auto|mapped|copied", message = "must be auto, mapped or copied") String cpuWeights,
         @DefaultValue("0") @Min(0) @Max(1024) int threads,
         @DefaultValue("64") @Min(1) @Max(4096) int maxNumSeqs,
         @DefaultValue("512") @Min(1) @Max(1_048_576) int maxBatchTokens,

@@ -11,6 +11,7 @@ import io.ossserve.engine.SamplingParams;
 import io.ossserve.engine.TokenSink;
 import io.ossserve.engine.cpu.CpuBackend;
 import io.ossserve.engine.cpu.CpuBackends;
+import io.ossserve.engine.cpu.ResidentWeights;
 import io.ossserve.engine.cpu.CpuPagedKvStore;
 import io.ossserve.model.Checkpoint;
 import io.ossserve.model.GptOssConfig;
@@ -137,7 +138,8 @@ public class ModelRuntime implements DisposableBean {
         checkpoint = Checkpoint.open(dir);
         GptOssConfig c = checkpoint.config();
         backend = CpuBackends.create(checkpoint.weights(),
-                CpuBackends.Kernels.valueOf(engineProps.cpuKernels().toUpperCase(Locale.ROOT)), engineProps.threads());
+                CpuBackends.Kernels.valueOf(engineProps.cpuKernels().toUpperCase(Locale.ROOT)), engineProps.threads(),
+                ResidentWeights.Placement.valueOf(engineProps.cpuWeights().toUpperCase(Locale.ROOT)));
         CpuPagedKvStore store = CpuPagedKvStore.create(c, engineProps.kvCacheMemory().toBytes(), engineProps.blockSize());
         int kvPositions = store.numBlocks() * store.blockSize();
         int ctx = model.maxModelLen() > 0 ? model.maxModelLen() : c.maxPositionEmbeddings();

@@ -169,6 +169,19 @@ class CliTest {
     }
 
     @Test
+    void weightsPlacementIsChosenAndReported() {
+        for (String placement : List.of("mapped", "copied")) {
+            Run r = run("bench", "engine", "--model", TestModels.tiny().toString(), "--prompt-len", "4", "--gen-len", "1",
+                    "--repeats", "1", "--calibration-mb", "16", "--weights", placement);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("weights " + placement);
+        }
+        Run bad = run("generate", "--model", TestModels.tiny().toString(), "--tokens", "1,2", "--max-tokens", "1", "--weights", "heap");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--weights must be auto, mapped or copied, not 'heap'");
+    }
+
+    @Test
     void benchEngineReportsSpeedAgainstTheMachinesOwnFloors() {
         Run r = run("bench", "engine", "--model", TestModels.tiny().toString(), "--prompt-len", "8", "--gen-len", "2",
                 "--repeats", "1", "--calibration-mb", "64", "--profile");

@@ -27,9 +27,20 @@ public final class CpuBackend implements StepBackend {
     private final Rope rope;
     private final CpuMoe moe;
     private final boolean ownsParallel;
+    private final ResidentWeights placed;       // closed with the backend when it owns it, else null
 
     /** Uses {@code kernels} for the heavy work and {@code parallel} for attention and experts. */
     public CpuBackend(ModelWeights weights, CpuKernels kernels, Parallel parallel, boolean ownsParallel) {
+        this(weights, null, kernels, parallel, ownsParallel);
+    }
+
+    /** As above, reading the weights of {@code placed} and closing it (unmapping a copy) with the backend. */
+    CpuBackend(ResidentWeights placed, CpuKernels kernels, Parallel parallel, boolean ownsParallel) {
+        this(placed.weights(), placed, kernels, parallel, ownsParallel);
+    }
+
+    private CpuBackend(ModelWeights weights, ResidentWeights placed, CpuKernels kernels, Parallel parallel, boolean ownsParallel) {
+        this.placed = placed;
         this.w = weights;
         this.c = weights.config();
         this.kernels = kernels;
@@ -46,7 +57,8 @@ public final class CpuBackend implements StepBackend {
 
     @Override
     public String description() {
-        return "cpu (" + kernels.name() + " kernels, " + parallel.threads() + " threads)";
+        return "cpu (" + kernels.name() + " kernels, " + parallel.threads() + " threads"
+                + (placed == null ? "" : ", " + placed.description()) + ")";
     }
 
     @Override
@@ -334,6 +346,9 @@ public final class CpuBackend implements StepBackend {
     public void close() {
         if (ownsParallel) {
             parallel.close();
+        }
+        if (placed != null) {
+            placed.close();
         }
     }
 }

@@ -48,4 +48,14 @@ public final class CpuBackends {
         Parallel p = new Parallel(threads <= 0 ? Runtime.getRuntime().availableProcessors() : threads);
         return new CpuBackend(weights, kernels(choice, p), p, true);
     }
+
+    /**
+     * A backend that owns its pool and its weights' placement ({@link ResidentWeights}: the file mapping, or a copy with
+     * huge pages, unmapped when the backend closes).
+     */
+    public static CpuBackend create(ModelWeights weights, Kernels choice, int threads, ResidentWeights.Placement placement) {
+        ResidentWeights placed = ResidentWeights.place(weights, placement);
+        Parallel p = new Parallel(threads <= 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        return new CpuBackend(placed, kernels(choice, p), p, true);
+    }
 }
