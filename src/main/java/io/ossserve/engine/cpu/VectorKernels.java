@@ -169,7 +169,10 @@ public final class VectorKernels implements CpuKernels {
         // prefill: a block of rows (≈ 48 KB of weights, cache-resident) meets every group of 4 tokens before
         // the next block, so weights are read from memory once and the inputs stream from the caches
         int rowBlock = tokens < 4 ? rows : Math.max(2, (int) ((48 << 10) / rowBytes) & ~1);
-        parallel.forRange(rows, grain(rowBytes), (r0, r1) -> {
+        // batch-1 decode (the lm_head: ~10 ms of streaming) in 16 pieces per thread, so that the job's end waits for a
+        // sixteenth of a thread's share, not a quarter (Zen 5, copied weights, one-JVM A/B, 10 rounds of 64 steps:
+        // median 17.47 → 17.09 and 16.32 → 15.89 ms per step)
+        parallel.forRange(rows, grain(rowBytes), tokens == 1 ? 16 : 4, (r0, r1) -> {
             if (tokens == 1) {
                 decodeRows(seg, rowBytes, xe, xo, vecEnd, cols, out, r0, r1);
                 return;
