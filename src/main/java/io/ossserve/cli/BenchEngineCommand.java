@@ -5,6 +5,7 @@ import io.ossserve.engine.StepBackend;
 import io.ossserve.engine.cpu.CpuBackends;
 import io.ossserve.engine.cpu.CpuKernels;
 import io.ossserve.engine.cpu.Parallel;
+import io.ossserve.engine.cpu.ResidentWeights;
 import io.ossserve.model.Checkpoint;
 import io.ossserve.model.Presets;
 import io.ossserve.model.RandomCheckpoint;
@@ -85,7 +86,7 @@ final class BenchEngineCommand implements Callable<Integer> {
                 RandomCheckpoint.write(Presets.get(source.preset), 0, dir, RandomCheckpoint.Layouts.HF);
             }
         }
-        try (Checkpoint ck = Checkpoint.open(dir); StepBackend backend = engine.create(ck.weights())) {
+        try (Checkpoint ck = Checkpoint.open(dir); StepBackend backend = engine.create(ck.weights(), ResidentWeights.Placement.AUTO)) {
             long bytesPerToken = ck.weights().bytesPerToken();
             if (!(backend instanceof io.ossserve.engine.cpu.CpuBackend)) {
                 EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,

@@ -17,15 +17,20 @@ final class EngineOptions {
     @Option(names = "--kernels", description = "CPU kernels: ${COMPLETION-CANDIDATES} (default auto: vector when available).")
     CpuBackends.Kernels kernels = CpuBackends.Kernels.AUTO;
 
-    @Option(names = "--weights", description = "CPU weights: auto (default: a copy with huge pages where Linux grants them "
-            + "and memory allows), mapped (read from the checkpoint's file mapping), copied.")
-    String weights = "auto";
+    @Option(names = "--weights", description = "CPU weights: mapped (read from the checkpoint's file mapping), copied (into "
+            + "anonymous memory with huge pages: faster steps, a slower start), auto (copied where Linux grants huge pages and "
+            + "memory allows). Default: mapped for generate, auto for bench.")
+    String placementName;
 
     @Option(names = "--backend", description = "cpu (default), cuda, or auto (cuda when a device and kernels for it exist).")
     String backend = "cpu";
 
-    /** The backend asked for; {@code auto} explains on standard error why it did not pick CUDA. */
-    StepBackend create(ModelWeights weights) {
+    /**
+     * The backend asked for; {@code auto} explains on standard error why it did not pick CUDA. {@code unsetWeights}: the
+     * CPU weights' placement when {@code --weights} is not given.
+     */
+    StepBackend create(ModelWeights weights, ResidentWeights.Placement unsetWeights) {
+        this.unsetWeights = unsetWeights;
         return switch (backend) {
             case "cpu" -> CpuBackends.create(weights, kernels, threads, placement());
             case "cuda" -> CudaBackends.create(weights, CudaOptions.DEFAULTS);
@@ -41,12 +46,17 @@ final class EngineOptions {
         };
     }
 
+    private ResidentWeights.Placement unsetWeights = ResidentWeights.Placement.MAPPED;
+
     private ResidentWeights.Placement placement() {
-        return switch (weights) {
+        if (placementName == null) {
+            return unsetWeights;
+        }
+        return switch (placementName) {
             case "auto" -> ResidentWeights.Placement.AUTO;
             case "mapped" -> ResidentWeights.Placement.MAPPED;
             case "copied" -> ResidentWeights.Placement.COPIED;
-            default -> throw new IllegalArgumentException("--weights must be auto, mapped or copied, not '" + weights + "'");
+            default -> throw new IllegalArgumentException("--weights must be auto, mapped or copied, not '" + placementName + "'");
         };
     }
 }

@@ -3,6 +3,7 @@ package io.ossserve.cli;
 import io.ossserve.engine.Generator;
 import io.ossserve.engine.SamplingParams;
 import io.ossserve.engine.StepBackend;
+import io.ossserve.engine.cpu.ResidentWeights;
 import io.ossserve.model.Checkpoint;
 import io.ossserve.model.DType;
 import io.ossserve.model.SafetensorsWriter;
@@ -101,7 +102,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the prompt is empty");
         }
         SamplingParams params = new SamplingParams(temperature, topP, topK, seed, Math.max(0, logprobs));
-        try (Checkpoint ck = Checkpoint.open(model); StepBackend backend = engine.create(ck.weights())) {
+        try (Checkpoint ck = Checkpoint.open(model); StepBackend backend = engine.create(ck.weights(), ResidentWeights.Placement.MAPPED)) {
             int vocab = ck.config().vocabSize();
             for (int t : prompt) {
                 if (t < 0 || t >= vocab) {

@@ -83,7 +83,7 @@ public final class ResidentWeights implements AutoCloseable {
         }
         long bytes = copiedBytes(source);
         if (placement == Placement.AUTO) {
-            Optional<String> why = autoCopies(linux(), thpSetting(), memAvailable(), bytes);
+            Optional<String> why = autoCopies(linux(), thpSetting(), available(), bytes);
             if (why.isPresent()) {
                 LOG.log(System.Logger.Level.INFO, "CPU weights stay mapped: " + why.get());
                 return mapped(source);
@@ -103,11 +103,11 @@ public final class ResidentWeights implements AutoCloseable {
 
     /**
      * Why {@link Placement#AUTO} keeps the weights mapped, or empty when it copies them: on Linux, with transparent huge
-     * pages not {@code never}, and with available memory of at least the copy plus a quarter of it plus 1 GiB (the KV
-     * cache, the heap and the page cache of other work keep room).
+     * pages not {@code never}, and with available memory ({@link #available}) of at least the copy plus a quarter of it
+     * plus 1 GiB (the KV cache and other work keep room).
      *
      * @param thp          the bracketed word of /sys/kernel/mm/transparent_hugepage/enabled, or null when unknown
-     * @param memAvailable MemAvailable of /proc/meminfo in bytes, or -1 when unknown
+     * @param memAvailable bytes available, or -1 when unknown
      */
     static Optional<String> autoCopies(boolean linux, String thp, long memAvailable, long bytes) {
         if (!linux) {
@@ -235,6 +235,55 @@ public final class ResidentWeights implements AutoCloseable {
             String s = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
             int a = s.indexOf('['), b = s.indexOf(']');
             return a >= 0 && b > a ? s.substring(a + 1, b) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Bytes this process can still take: MemAvailable of /proc/meminfo, bounded by the memory cgroup's limit less its
+     * anonymous memory (in a container MemAvailable is the host's), less what the Java heap may still grow by; -1 when
+     * unknown.
+     */
+    static long available() {
+        long mem = memAvailable();
+        if (mem < 0) {
+            return -1;
+        }
+        long cgroup = cgroupRoom(readOrNull("/sys/fs/cgroup/memory.max"), readOrNull("/sys/fs/cgroup/memory.stat"), "anon ");
+        if (cgroup < 0) {
+            cgroup = cgroupRoom(readOrNull("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+                    readOrNull("/sys/fs/cgroup/memory/memory.stat"), "total_rss ");
+        }
+        Runtime rt = Runtime.getRuntime();
+        long heapGrowth = rt.maxMemory() == Long.MAX_VALUE ? 0 : rt.maxMemory() - rt.totalMemory();
+        return Math.max(0, (cgroup < 0 ? mem : Math.min(mem, cgroup)) - heapGrowth);
+    }
+
+    /**
+     * A memory cgroup's limit less its anonymous memory ({@code stat}'s line starting with {@code anonKey}); -1 when there is
+     * no limit (v2 {@code max}, v1 a number near 2^63) or the files are unreadable.
+     */
+    static long cgroupRoom(String limit, String stat, String anonKey) {
+        if (limit == null || stat == null) {
+            return -1;
+        }
+        try {
+            String l = limit.trim();
+            if (l.equals("max") || Long.parseLong(l) >= (1L << 60)) {
+                return -1;
+            }
+            long anon = stat.lines().filter(s -> s.startsWith(anonKey)).mapToLong(s -> Long.parseLong(s.substring(anonKey.length()).trim()))
+                    .findFirst().orElse(0);
+            return Math.max(0, Long.parseLong(l) - anon);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String readOrNull(String path) {
+        try {
+            return Files.readString(Path.of(path));
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

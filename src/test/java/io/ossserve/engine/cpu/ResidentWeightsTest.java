@@ -33,6 +33,19 @@ class ResidentWeightsTest {
     }
 
     @Test
+    void containerLimitsBoundTheAvailableMemory() {
+        // cgroup v2: limit less anonymous memory; no limit
+        assertThat(ResidentWeights.cgroupRoom("8589934592\n", "anon 1073741824\nfile 4294967296\n", "anon ")).isEqualTo(7 * GIB);
+        assertThat(ResidentWeights.cgroupRoom("max\n", "anon 5\n", "anon ")).isEqualTo(-1);
+        // cgroup v1: the "unlimited" value is near 2^63
+        assertThat(ResidentWeights.cgroupRoom("9223372036854771712\n", "total_rss 5\n", "total_rss ")).isEqualTo(-1);
+        assertThat(ResidentWeights.cgroupRoom("4294967296", "cache 7\ntotal_rss 1073741824\n", "total_rss ")).isEqualTo(3 * GIB);
+        assertThat(ResidentWeights.cgroupRoom(null, "anon 1", "anon ")).isEqualTo(-1);
+        assertThat(ResidentWeights.cgroupRoom("12x", "anon 1", "anon ")).isEqualTo(-1);
+        assertThat(ResidentWeights.available()).isGreaterThanOrEqualTo(-1);
+    }
+
+    @Test
     void mappedPlacementKeepsTheCheckpointsWeights() {
         try (Checkpoint ck = Checkpoint.open(TestModels.tiny());
              ResidentWeights placed = ResidentWeights.place(ck.weights(), ResidentWeights.Placement.MAPPED)) {
