@@ -581,10 +581,28 @@ public final class VectorKernels implements CpuKernels {
 
     @Override
     public double fmaGflops(long millis) {
-        int threads = parallel.threads();
+        // warm-up in short runs (once per instance), so that the JIT compiles the loop: a first run of the full size in
+        // the interpreter took longer than the whole measuring window, and the calibration read 0.0 GFLOP/s (Zen 5)
+        if (!fmaWarm) {
+            // compiled, 4096 steps take microseconds; in the interpreter, tens of milliseconds
+            long give = System.nanoTime() + 5_000_000_000L, t;
+            do {
+                t = System.nanoTime();
+                fmaRun(1 << 12);
+            } while (System.nanoTime() - t > 1_000_000L && System.nanoTime() < give);
+            fmaWarm = true;
+        }
         long iters = 1 << 16;
+        return Calibration.bestRate(1, millis, parallel.threads() * iters * 10.0 * FW.length() * 2, () -> fmaRun(iters));
+    }
+
+    private volatile boolean fmaWarm;
+
+    /** Ten independent FMA chains of {@code iters} steps on every thread. */
+    private void fmaRun(long iters) {
+        int threads = parallel.threads();
         float[] sink = new float[threads];
-        return Calibration.bestRate(1, millis, threads * iters * 10.0 * FW.length() * 2, () -> parallel.forRange(threads, 1, (from, to) -> {
+        parallel.forRange(threads, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
                 FloatVector b = FloatVector.broadcast(FW, 0.999f), c = FloatVector.broadcast(FW, 1e-3f);
                 FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
@@ -595,6 +613,6 @@ public final class VectorKernels implements CpuKernels {
                 sink[t] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
                         .reduceLanes(VectorOperators.ADD);
             }
-        }));
+        });
     }
 }

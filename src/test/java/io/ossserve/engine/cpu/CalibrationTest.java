@@ -11,6 +11,32 @@ import org.junit.jupiter.api.Test;
 
 class CalibrationTest {
 
+    /** Run in a fresh JVM: the FMA peak's first reading, before anything is compiled. */
+    public static final class FirstReading {
+        public static void main(String[] args) {
+            try (Parallel p = new Parallel(2)) {
+                VectorKernels k = new VectorKernels(p);
+                double first = k.fmaGflops(100);
+                k.fmaGflops(300);
+                System.out.println("first " + first + " later " + k.fmaGflops(100));
+            }
+        }
+    }
+
+    @Test
+    void theFmaPeaksFirstReadingInAFreshJvmIsCompiledSpeed() throws Exception {
+        // before the warm-up, the first reading of a fresh JVM ran in the interpreter: 0.14-0.17 GFLOP/s against ~420
+        String javaCmd = ProcessHandle.current().info().command().orElse("java");
+        Process proc = new ProcessBuilder(javaCmd, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                FirstReading.class.getName()).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String line = out.lines().filter(l -> l.startsWith("first ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        String[] f = line.split(" ");
+        double first = Double.parseDouble(f[1]), later = Double.parseDouble(f[3]);
+        assertThat(first).as(line).isGreaterThan(later / 4);
+    }
+
     @Test
     void streamBuffersAreWholeChunksAndTheProbeMeasuresThem() {
         try (Arena arena = Arena.ofShared(); Parallel p = new Parallel(2)) {
