@@ -4,6 +4,7 @@ import io.ossserve.model.LayerWeights;
 import io.ossserve.model.Matrix;
 import io.ossserve.model.ModelWeights;
 import io.ossserve.model.Mxfp4Experts;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -49,12 +50,12 @@ public final class ResidentWeights implements AutoCloseable {
     private static final int PROT_READ_WRITE = 0x1 | 0x2, MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20, MADV_HUGEPAGE = 14;
 
     private final ModelWeights weights;
-    private final MemorySegment mapping;        // the anonymous mapping, or null when the weights stay mapped
+    private final Arena arena;                  // owns the anonymous mapping (munmap on close), or null
     private final String description;
 
-    private ResidentWeights(ModelWeights weights, MemorySegment mapping, String description) {
+    private ResidentWeights(ModelWeights weights, Arena arena, String description) {
         this.weights = weights;
-        this.mapping = mapping;
+        this.arena = arena;
         this.description = description;
     }
 
@@ -147,20 +148,25 @@ public final class ResidentWeights implements AutoCloseable {
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
         MethodHandle madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        MethodHandle munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
         long size = bytes + HUGE_PAGE;                  // room to start on a 2 MB boundary
         MemorySegment raw;
         int advised;
         try {
             raw = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
-            if (raw.address() == -1L) {
-                throw new IllegalStateException("mmap of " + (size >> 20) + " MiB failed");
-            }
-            raw = raw.reinterpret(size);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+        if (raw.address() == -1L) {
+            throw new IllegalStateException("mmap of " + (size >> 20) + " MiB failed");
+        }
+        // the mapping belongs to a shared arena: every access checks that it is still open (an access after close
+        // throws instead of touching unmapped memory), and closing it runs munmap
+        Arena arena = Arena.ofShared();
+        raw = raw.reinterpret(size, arena, s -> unmap(munmap, s.address(), size));
         MemorySegment region = raw.asSlice(((raw.address() + HUGE_PAGE - 1) & -HUGE_PAGE) - raw.address(), bytes);
         try {
             // advised before the first touch, so that the copy's page faults take 2 MB pages
@@ -178,7 +184,7 @@ public final class ResidentWeights implements AutoCloseable {
         }
         ModelWeights copied = new ModelWeights(w.config(), w.embedding(), layers, w.finalNorm(), unembedding);
         String pages = advised == 0 ? "huge pages advised" : "huge pages refused by madvise";
-        return new ResidentWeights(copied, raw, String.format(Locale.ROOT, "weights copied (%d MiB, %s)", bytes >> 20, pages));
+        return new ResidentWeights(copied, arena, String.format(Locale.ROOT, "weights copied (%d MiB, %s)", bytes >> 20, pages));
     }
 
     /** Carves tensors out of the region in order and copies them in. */
@@ -206,17 +212,20 @@ public final class ResidentWeights implements AutoCloseable {
         }
     }
 
-    /** Unmaps the copy (the weights must no longer be used); nothing for mapped weights. */
+    /**
+     * Unmaps the copy; nothing for mapped weights. A step still reading the copy then fails with an exception (the arena
+     * is closed), never touches unmapped memory.
+     */
     @Override
     public void close() {
-        if (mapping == null) {
-            return;
+        if (arena != null) {
+            arena.close();
         }
+    }
+
+    private static void unmap(MethodHandle munmap, long address, long size) {
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-            int rc = (int) munmap.invokeExact(mapping, mapping.byteSize());
+            int rc = (int) munmap.invokeExact(MemorySegment.ofAddress(address), size);
             if (rc != 0) {
                 LOG.log(System.Logger.Level.WARNING, "munmap of the weights' copy returned " + rc);
             }

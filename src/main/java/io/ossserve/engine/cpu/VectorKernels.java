@@ -156,7 +156,8 @@ public final class VectorKernels implements CpuKernels {
         int rows = w.rows(), cols = w.cols(), half = cols / 2;
         if (tokens >= COLUMN_MIN_TOKENS) {
             int tile = ColumnTiles.ROWS;                                    // pieces of whole tiles
-            parallel.forRange((rows + tile - 1) / tile, 1, (t0, t1) -> bf16Columns(w, x, tokens, out, t0 * tile, Math.min(rows, t1 * tile)));
+            parallel.forRange((rows + tile - 1) / tile, 1,
+                    (t0, t1) -> bf16Columns(w, x, tokens, out, t0 * tile, Math.min(rows, t1 * tile)));
             return;
         }
         float[] xe = new float[tokens * half];

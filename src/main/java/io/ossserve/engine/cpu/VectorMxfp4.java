@@ -106,8 +106,8 @@ final class VectorMxfp4 {
     }
 
     /**
-     * One token's input in the layout that {@link #rows} (for that many tokens) and the AVX-512 {@link #tiled} path
-     * read. The AVX2 column tiles ({@link #tiledColumns}) read the input as it is.
+     * One token's input in the layout that {@link #rows} reads (for that many tokens). The prefill path ({@link #tiled})
+     * reads the input as it is.
      */
     static void layout(float[] x, int xOff, int cols, float[] out, int outOff, int tokens) {
         if (wide(tokens)) {
@@ -336,7 +336,7 @@ final class VectorMxfp4 {
     /**
      * The prefill path: {@link ColumnTiles#ROWS} rows at a time (16 with AVX2, 64 with AVX-512) are dequantised and
      * stored column by column ({@code tile[k·ROWS + i]}, row i of input position k) and multiplied with every token by
-     * {@link ColumnTiles}; the input {@code x} as it is. Until the fifth session the AVX-512 path dequantised rows into a
+     * {@link ColumnTiles}; the input {@code x} as it is. Until the sixth session the AVX-512 path dequantised rows into a
      * row-major tile multiplied by 4×4 dot-product tiles (16 horizontal sums each), at 58% of a core's FMA peak where
      * the column tile reaches 90% (AMD Zen 5, docs/benchmarks.md, sixth session).
      */
@@ -357,8 +357,8 @@ final class VectorMxfp4 {
      * Rows [rb, rb + nr) of the expert dequantised into {@code tile[k·ROWS + i]} (input position k in its own order),
      * a vector of rows at a time: one int (8 codes) of each row side by side in the int lanes, so that code c of every
      * lane is position k + c of all those rows, one column vector. Rows from nr on hold what {@code words} and
-     * {@code scaleBytes} held before (zeros, or an earlier tile's rows): computed by the register tiles, never written out. Decoding rows one by one
-     * and then transposing cost 10-11% of a prefill in scalar stores (AMD Zen 3).
+     * {@code scaleBytes} held before (zeros, or an earlier tile's rows): computed by the register tiles, never written
+     * out. Decoding rows one by one and then transposing cost 10-11% of a prefill in scalar stores (AMD Zen 3).
      */
     private static void dequantColumns(Mxfp4Experts w, int expert, int rb, int nr, float[] tile, int[] words, byte[] scaleBytes) {
         int nb = w.blocksPerRow(), wordsPerRow = nb * Mxfp4.BYTES_PER_BLOCK / 4, rows = ColumnTiles.ROWS;

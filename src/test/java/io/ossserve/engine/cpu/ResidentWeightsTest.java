@@ -101,6 +101,19 @@ class ResidentWeightsTest {
     }
 
     @Test
+    void readingACopyAfterCloseThrowsInsteadOfTouchingUnmappedMemory() {
+        try (Checkpoint ck = Checkpoint.open(TestModels.tiny())) {
+            ResidentWeights placed = ResidentWeights.place(ck.weights(), ResidentWeights.Placement.COPIED);
+            MemorySegment q = placed.weights().layers().get(0).q().data();
+            byte first = q.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
+            assertThat(first).isEqualTo(ck.weights().layers().get(0).q().data().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            placed.close();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void backendDescribesAndReleasesItsPlacement() {
         try (Checkpoint ck = Checkpoint.open(TestModels.tiny())) {
             CpuBackend b = CpuBackends.create(ck.weights(), CpuBackends.Kernels.VECTOR, 1, ResidentWeights.Placement.COPIED);
