@@ -248,8 +248,8 @@ public final class VectorKernels implements CpuKernels {
     private static void decodeRows(MemorySegment seg, long rowBytes, float[] xe, float[] xo, int vecEnd, int cols,
             float[] out, int r0, int r1) {
         int q = vecEnd == cols && cols % WIDE_BF16_STEP == 0 ? (r1 - r0) / 4 : 0;
-        for (int r = r0; r < r0 + q; r++) {
-            bf16Dot4(seg, r * rowBytes, q * rowBytes, xe, xo, cols, out, r, q);
+        if (q > 0) {
+            bf16Dot4(seg, rowBytes, xe, xo, cols, out, r0, q);
         }
         for (int r = r0 + 4 * q; r < r1; r++) {
             out[r] = bf16Dot(seg, r * rowBytes, xe, xo, 0, vecEnd, cols);
@@ -299,22 +299,25 @@ public final class VectorKernels implements CpuKernels {
     }
 
     /**
-     * Four rows {@code d} bytes apart (from offset a: rows ra, ra + q, ra + 2q, ra + 3q) against one token, in one
-     * loop, so that a thread keeps four sequential streams in flight; one stream leaves a core's share of the
-     * memory bandwidth unused. Intel Cascade Lake, one thread, a 128 MB matrix: one row at a time 7.6–8.0 GB/s, two
-     * streams 9.4–9.9; `small`'s lm_head on 2 threads (alternating in one JVM): one stream 15.5–16.5 GB/s median,
-     * two 17.4–18.2, four 19.0–19.7 (docs/benchmarks.md, fourth session). {@code cols} a multiple of
-     * {@link #WIDE_BF16_STEP}.
+     * Rows [r0, r0 + 4q) against one token as four sequential streams side by side: stream s reads rows r0 + s·q ..
+     * r0 + (s + 1)·q − 1, contiguous memory, so that a thread keeps four streams in flight; one stream leaves a core's
+     * share of the memory bandwidth unused (Intel Cascade Lake, one thread, a 128 MB matrix: one row at a time 7.6–8.0
+     * GB/s, two streams 9.4–9.9; docs/benchmarks.md, fourth session). One flat loop walks all q rows of the streams,
+     * storing the four sums at each row's end: a loop per row paid the JIT's loop setup and range checks for every
+     * 2 KB row (AMD Zen 5, `small`'s lm_head on 2 threads, weights copied: 29–35 → 39–42 GB/s in a slow-memory period).
+     * {@code cols} a multiple of {@link #WIDE_BF16_STEP}.
      */
-    private static void bf16Dot4(MemorySegment seg, long a, long d, float[] xe, float[] xo, int cols, float[] out, int ra, int q) {
-        FloatVector a0 = FloatVector.zero(FW), a1 = FloatVector.zero(FW), b0 = FloatVector.zero(FW), b1 = FloatVector.zero(FW);
-        FloatVector c0 = FloatVector.zero(FW), c1 = FloatVector.zero(FW), d0 = FloatVector.zero(FW), d1 = FloatVector.zero(FW);
-        for (int k = 0; k < cols; k += WIDE_BF16_STEP) {
-            IntVector wa = IntVector.fromMemorySegment(IW, seg, a + 2L * k, LE);
-            IntVector wb = IntVector.fromMemorySegment(IW, seg, a + d + 2L * k, LE);
-            IntVector wc = IntVector.fromMemorySegment(IW, seg, a + 2 * d + 2L * k, LE);
-            IntVector wd = IntVector.fromMemorySegment(IW, seg, a + 3 * d + 2L * k, LE);
-            FloatVector e = FloatVector.fromArray(FW, xe, k / 2), o = FloatVector.fromArray(FW, xo, k / 2);
+    private static void bf16Dot4(MemorySegment seg, long rowBytes, float[] xe, float[] xo, int cols, float[] out, int r0, int q) {
+        long d = q * rowBytes, start = r0 * rowBytes, end = start + d;
+        int half = cols / 2, step = IW.length();           // x floats per 64-byte load
+        FloatVector a0 = FloatVector.zero(FW), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        int j = 0, row = r0;
+        for (long p = start; p < end; p += 2L * WIDE_BF16_STEP) {
+            IntVector wa = IntVector.fromMemorySegment(IW, seg, p, LE);
+            IntVector wb = IntVector.fromMemorySegment(IW, seg, p + d, LE);
+            IntVector wc = IntVector.fromMemorySegment(IW, seg, p + 2 * d, LE);
+            IntVector wd = IntVector.fromMemorySegment(IW, seg, p + 3 * d, LE);
+            FloatVector e = FloatVector.fromArray(FW, xe, j), o = FloatVector.fromArray(FW, xo, j);
             a0 = wa.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, a0);
             a1 = wa.and(HI_MASK).reinterpretAsFloats().fma(o, a1);
             b0 = wb.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, b0);
@@ -323,11 +326,24 @@ public final class VectorKernels implements CpuKernels {
             c1 = wc.and(HI_MASK).reinterpretAsFloats().fma(o, c1);
             d0 = wd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(e, d0);
             d1 = wd.and(HI_MASK).reinterpretAsFloats().fma(o, d1);
+            j += step;
+            if (j == half) {                                 // the end of a row in every stream
+                out[row] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+                out[row + q] = b0.add(b1).reduceLanes(VectorOperators.ADD);
+                out[row + 2 * q] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+                out[row + 3 * q] = d0.add(d1).reduceLanes(VectorOperators.ADD);
+                a0 = FloatVector.zero(FW);
+                a1 = a0;
+                b0 = a0;
+                b1 = a0;
+                c0 = a0;
+                c1 = a0;
+                d0 = a0;
+                d1 = a0;
+                j = 0;
+                row++;
+            }
         }
-        out[ra] = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        out[ra + q] = b0.add(b1).reduceLanes(VectorOperators.ADD);
-        out[ra + 2 * q] = c0.add(c1).reduceLanes(VectorOperators.ADD);
-        out[ra + 3 * q] = d0.add(d1).reduceLanes(VectorOperators.ADD);
     }
 
     /** Two rows against four tokens (prefill: each decoded weight vector feeds four FMAs). */
