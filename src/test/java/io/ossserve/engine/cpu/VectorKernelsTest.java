@@ -218,38 +218,25 @@ class VectorKernelsTest {
     void prefillPiecesSpanningExpertsMatchOneAtATime() {
         // three experts on the tiled path, 31 row tiles each (AVX-512; 121 with AVX2): more tiles than the job has
         // pieces, so pieces hold several tiles and cross from one expert to the next
-        Random r = new Random(78);
-        int rows = 64 * 30 + 7, cols = 64;
-        Mxfp4Experts w = randomExperts(r, 3, rows, cols);
-        int[] experts = {2, 0, 1};
-        int[] tokens = {8, 13, 9};
-        float[][] xs = new float[3][], got = new float[3][];
-        for (int i = 0; i < 3; i++) {
-            xs[i] = random(r, tokens[i] * cols);
-            got[i] = new float[tokens[i] * rows];
-        }
-        FAST.matmulMxfp4(w, experts, xs, tokens, got);
-        for (int i = 0; i < 3; i++) {
-            float[] want = new float[tokens[i] * rows];
-            REF.matmulMxfp4(w, experts[i], xs[i], tokens[i], want);
-            assertClose(got[i], want, rows, tokens[i], xs[i], cols);
-        }
+        assertExpertsInOneCallMatchOneAtATime(new Random(78), 3, 64 * 30 + 7, 64, new int[] {2, 0, 1}, new int[] {8, 13, 9});
     }
 
     @Test
     void severalExpertsInOneCallMatchOneAtATime() {
-        Random r = new Random(77);
-        int rows = 150, cols = 192;                          // several row tiles per expert and a partial one
-        Mxfp4Experts w = randomExperts(r, 5, rows, cols);
-        int[] experts = {4, 0, 2, 3, 1};
-        int[] tokens = {1, 3, 9, 4, 13};                      // decode rows, a Row4 group, two experts on the tiled path
-        float[][] xs = new float[5][], got = new float[5][];
-        for (int i = 0; i < 5; i++) {
+        // several row tiles per expert and a partial one; decode rows, a Row4 group, two experts on the tiled path
+        assertExpertsInOneCallMatchOneAtATime(new Random(77), 5, 150, 192, new int[] {4, 0, 2, 3, 1}, new int[] {1, 3, 9, 4, 13});
+    }
+
+    private static void assertExpertsInOneCallMatchOneAtATime(Random r, int count, int rows, int cols, int[] experts, int[] tokens) {
+        Mxfp4Experts w = randomExperts(r, count, rows, cols);
+        int n = experts.length;
+        float[][] xs = new float[n][], got = new float[n][];
+        for (int i = 0; i < n; i++) {
             xs[i] = random(r, tokens[i] * cols);
             got[i] = new float[tokens[i] * rows];
         }
         FAST.matmulMxfp4(w, experts, xs, tokens, got);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < n; i++) {
             float[] want = new float[tokens[i] * rows];
             REF.matmulMxfp4(w, experts[i], xs[i], tokens[i], want);
             assertClose(got[i], want, rows, tokens[i], xs[i], cols);
