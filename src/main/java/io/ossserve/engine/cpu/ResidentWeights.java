@@ -174,15 +174,21 @@ public final class ResidentWeights implements AutoCloseable {
         } catch (Throwable t) {
             advised = -1;
         }
-        Copier c = new Copier(region);
-        Matrix unembedding = c.matrix(w.unembedding());
-        List<LayerWeights> layers = new ArrayList<>();
-        for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(l.index(), l.sliding(), l.attnNorm(), c.matrix(l.q()), l.qBias(), c.matrix(l.k()),
-                    l.kBias(), c.matrix(l.v()), l.vBias(), l.sinks(), c.matrix(l.o()), l.oBias(), l.mlpNorm(),
-                    c.matrix(l.router()), l.routerBias(), c.experts(l.mlp1()), l.mlp1Bias(), c.experts(l.mlp2()), l.mlp2Bias()));
+        ModelWeights copied;
+        try {
+            Copier c = new Copier(region);
+            Matrix unembedding = c.matrix(w.unembedding());
+            List<LayerWeights> layers = new ArrayList<>();
+            for (LayerWeights l : w.layers()) {
+                layers.add(new LayerWeights(l.index(), l.sliding(), l.attnNorm(), c.matrix(l.q()), l.qBias(), c.matrix(l.k()),
+                        l.kBias(), c.matrix(l.v()), l.vBias(), l.sinks(), c.matrix(l.o()), l.oBias(), l.mlpNorm(),
+                        c.matrix(l.router()), l.routerBias(), c.experts(l.mlp1()), l.mlp1Bias(), c.experts(l.mlp2()), l.mlp2Bias()));
+            }
+            copied = new ModelWeights(w.config(), w.embedding(), layers, w.finalNorm(), unembedding);
+        } catch (RuntimeException | Error e) {
+            arena.close();                              // a failed copy leaves no mapping behind
+            throw e;
         }
-        ModelWeights copied = new ModelWeights(w.config(), w.embedding(), layers, w.finalNorm(), unembedding);
         String pages = advised == 0 ? "huge pages advised" : "huge pages refused by madvise";
         return new ResidentWeights(copied, arena, String.format(Locale.ROOT, "weights copied (%d MiB, %s)", bytes >> 20, pages));
     }
