@@ -30,9 +30,9 @@ final class EngineOptions {
      * CPU weights' placement when {@code --weights} is not given.
      */
     StepBackend create(ModelWeights weights, ResidentWeights.Placement unsetWeights) {
-        this.unsetWeights = unsetWeights;
+        ResidentWeights.Placement placement = placement(unsetWeights);       // checked whatever the backend
         return switch (backend) {
-            case "cpu" -> CpuBackends.create(weights, kernels, threads, placement());
+            case "cpu" -> CpuBackends.create(weights, kernels, threads, placement);
             case "cuda" -> CudaBackends.create(weights, CudaOptions.DEFAULTS);
             case "auto" -> {
                 Optional<String> why = CudaBackends.unavailableReason(0);
@@ -40,15 +40,13 @@ final class EngineOptions {
                     yield CudaBackends.create(weights, CudaOptions.DEFAULTS);
                 }
                 System.err.println("backend auto: using the CPU (" + why.get() + ")");
-                yield CpuBackends.create(weights, kernels, threads, placement());
+                yield CpuBackends.create(weights, kernels, threads, placement);
             }
             default -> throw new IllegalArgumentException("--backend must be cpu, cuda or auto, not '" + backend + "'");
         };
     }
 
-    private ResidentWeights.Placement unsetWeights = ResidentWeights.Placement.MAPPED;
-
-    private ResidentWeights.Placement placement() {
+    private ResidentWeights.Placement placement(ResidentWeights.Placement unsetWeights) {
         if (placementName == null) {
             return unsetWeights;
         }

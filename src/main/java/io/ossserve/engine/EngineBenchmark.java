@@ -60,8 +60,8 @@ public final class EngineBenchmark {
         GptOssConfig c = b.config();
         Random random = new Random(seed);
         // warm-up: JIT the kernels on both paths, at the measured sizes. The JIT compiles on the same cores in the
-        // background, so a short warm-up left prefill kernels half-compiled in the first timed runs (AMD Zen 5: the
-        // first three 512-token prefills of a process at 110-360 tok/s, later ones 500-650).
+        // background, so a short warm-up left prefill kernels half-compiled in the first timed runs (AMD Zen 5: a
+        // process's first 512-token prefill at 93-111 tok/s, the next few at 300-380, compiled ones at 450-650).
         progress.accept("warm-up");
         for (int i = 0; i < 3; i++) {
             timePrefill(b, tokens(random, promptLength));

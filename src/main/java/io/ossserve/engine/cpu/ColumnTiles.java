@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 16-row tiles × 128 tokens × 1024, alternating in one JVM: median 36.9-54.3 GFLOP/s for the 2×4 dot-product tile,
  * 43.4-86.0 for this one, in seven runs.</li>
  * <li>AVX-512 (32 registers): 64 rows (four 512-bit vectors) × 4 tokens, 16 FMAs for 8 loads. AMD Zen 5, one thread,
- * a 64-row tile × 128 tokens × 1024 in L2: 195-214 GFLOP/s (90-96% of the FMA peak of one core) against 112-132
+ * a 64-row tile × 128 tokens × 1024 in L2: 195-214 GFLOP/s (about 90% of one core's FMA peak; the bench read 428-466 GFLOP/s for two cores) against 112-132
  * for the 4×4 dot-product tile with its 16 horizontal sums, alternating in one JVM; a 32-row × 8-token tile
  * measured 133-153.</li>
  * </ul>

@@ -337,7 +337,7 @@ final class VectorMxfp4 {
      * The prefill path: {@link ColumnTiles#ROWS} rows at a time (16 with AVX2, 64 with AVX-512) are dequantised and
      * stored column by column ({@code tile[k·ROWS + i]}, row i of input position k) and multiplied with every token by
      * {@link ColumnTiles}; the input {@code x} as it is. Until the sixth session the AVX-512 path dequantised rows into a
-     * row-major tile multiplied by 4×4 dot-product tiles (16 horizontal sums each), at 58% of a core's FMA peak where
+     * row-major tile multiplied by 4×4 dot-product tiles (16 horizontal sums each), at about 55% of a core's FMA peak where
      * the column tile reaches 90% (AMD Zen 5, docs/benchmarks.md, sixth session).
      */
     static void tiled(Mxfp4Experts w, int expert, float[] x, int tokens, float[] out, int r0, int r1) {

@@ -42,7 +42,9 @@ class ResidentWeightsTest {
         assertThat(ResidentWeights.cgroupRoom("4294967296", "cache 7\ntotal_rss 1073741824\n", "total_rss ")).isEqualTo(3 * GIB);
         assertThat(ResidentWeights.cgroupRoom(null, "anon 1", "anon ")).isEqualTo(-1);
         assertThat(ResidentWeights.cgroupRoom("12x", "anon 1", "anon ")).isEqualTo(-1);
-        assertThat(ResidentWeights.available()).isGreaterThanOrEqualTo(-1);
+        // on this Linux machine the reading works: known (not -1) and within MemAvailable
+        org.junit.jupiter.api.Assumptions.assumeTrue(ResidentWeights.memAvailable() > 0, "no /proc/meminfo here");
+        assertThat(ResidentWeights.available()).isBetween(0L, ResidentWeights.memAvailable() + GIB);
     }
 
     @Test
