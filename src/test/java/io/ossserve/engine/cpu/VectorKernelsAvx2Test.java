@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kernels choose their paths by the machine's widest vectors (AVX-512: 16-entry permute, 64-row column tiles;
- * AVX2: 8-entry table with a sign fix-up, 16-row column tiles). This test runs the kernel comparisons again in a JVM limited to
+ * AVX2: 8-entry table with a sign fix-up or the shift decode, 16-row column tiles). This test runs the kernel
+ * comparisons again in a JVM limited to
  * AVX2 ({@code -XX:UseAVX=2}), so both sets stay tested on whichever machine runs the build.
  */
 class VectorKernelsAvx2Test {
@@ -28,7 +29,7 @@ class VectorKernelsAvx2Test {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("preferred 256 bits, two-table false").contains("self-check passed");
+        assertThat(out).contains("preferred 256 bits, two-table false").contains("shift decode calls 2").contains("self-check passed");
     }
 
     /** Runs in the AVX2-limited JVM: the comparisons of {@link VectorKernelsTest}, exit code 1 on a mismatch. */
@@ -55,6 +56,14 @@ class VectorKernelsAvx2Test {
                     ref.matmulMxfp4(w, 1, x, c[2], want);
                     VectorKernelsTest.assertClose(got, want, c[0], c[2], x, c[1]);
                 }
+                // batch-1 MXFP4 through the shift decode (used on 256-bit vectors only): the table decode's bits
+                VectorKernels table = new VectorKernels(par, Mxfp4DecodeChoice.Mode.TABLE);
+                VectorKernels shift = new VectorKernels(par, Mxfp4DecodeChoice.Mode.SHIFT);
+                for (int cols : new int[] {256, 2880}) {
+                    VectorMxfp4ShiftTest.assertSameOutputs(table, shift, VectorKernelsTest.randomExperts(r, 4, 40, cols),
+                            VectorKernelsTest.random(r, cols), 1);
+                }
+                System.out.println("shift decode calls " + shift.mxfp4ShiftCalls());
                 for (int[] c : new int[][] {{8, 64, 64}, {5, 13, 20}, {3, 1, 64}}) {
                     VectorKernelsTest.assertAttendMatches(fast, Math.min(c[0], fast.attendRows()), c[1], c[2], r);
                 }

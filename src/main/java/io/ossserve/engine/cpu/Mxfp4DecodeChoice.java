@@ -1,0 +1,66 @@
+package io.ossserve.engine.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Which decode the batch-1 MXFP4 products use on 256-bit vectors: the table decode ({@link VectorMxfp4}) or the shift
+ * decode ({@link VectorMxfp4Shift}). Both give the same results; their speed depends on the processor (the shift decode
+ * feeds subnormal operands to the FMA, which some processors handle in microcode). In {@link Mode#AUTO} the calls
+ * alternate between the two until each has been timed {@link #SAMPLES} times after {@link #WARM_UP} calls (while the
+ * JIT compiles both), then the decode with the lower median keeps every later call. Calls of one backend are serial
+ * (one decode step at a time); the methods are synchronized all the same.
+ */
+final class Mxfp4DecodeChoice {
+
+    /** {@code auto}: timed on the first calls; {@code table}, {@code shift}: fixed. */
+    enum Mode { AUTO, TABLE, SHIFT }
+
+    static final int WARM_UP = 64, SAMPLES = 48;
+
+    private static final System.Logger LOG = System.getLogger(Mxfp4DecodeChoice.class.getName());
+
+    private final long[] table = new long[SAMPLES], shift = new long[SAMPLES];
+    private int calls, tableCount, shiftCount;
+    private Mode decided;
+
+    Mxfp4DecodeChoice(Mode mode) {
+        decided = mode == Mode.AUTO ? null : mode;
+    }
+
+    /** Whether the next call should use the shift decode. */
+    synchronized boolean shiftNext() {
+        return decided == null ? (calls & 1) == 1 : decided == Mode.SHIFT;
+    }
+
+    /** The time of a call made with the decode {@link #shiftNext} gave; decides once both have enough samples. */
+    synchronized void record(boolean usedShift, long nanos) {
+        if (decided != null) {
+            return;
+        }
+        if (calls++ < WARM_UP) {
+            return;
+        }
+        if (usedShift && shiftCount < SAMPLES) {
+            shift[shiftCount++] = nanos;
+        } else if (!usedShift && tableCount < SAMPLES) {
+            table[tableCount++] = nanos;
+        }
+        if (shiftCount == SAMPLES && tableCount == SAMPLES) {
+            long t = median(table), s = median(shift);
+            decided = s < t ? Mode.SHIFT : Mode.TABLE;
+            LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per call: shift %.1f us, table %.1f us)",
+                    decided.name().toLowerCase(java.util.Locale.ROOT), s / 1e3, t / 1e3));
+        }
+    }
+
+    /** The decode in use: TABLE or SHIFT, or AUTO while still timing. */
+    synchronized Mode current() {
+        return decided == null ? Mode.AUTO : decided;
+    }
+
+    private static long median(long[] v) {
+        long[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}

@@ -1,0 +1,142 @@
+package io.ossserve.engine.cpu;
+
+import io.ossserve.model.Mxfp4;
+import io.ossserve.model.Mxfp4Experts;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Batch-1 MXFP4 rows on 256-bit vectors (AVX2) with the codes decoded by shifts instead of a table lookup: three vector
+ * operations per 8 codes, against five for the table decode of {@link VectorMxfp4} (shift, the AND that
+ * {@code selectFrom} adds to wrap its indices, the permute, and a shift and XOR that fix the sign).
+ * <p>
+ * A code's nibble (sign s, exponent e1 e0, mantissa m) is moved to bits 28-31 of its int lane, then shifted right
+ * arithmetically by 6: s stays at bit 31 (and is copied into bits 25-30) while e1 e0 m land at bits 22-24. Masked with
+ * 0x81C00000 the lane is exactly the float ±fp4(c) · 2^-126: exponent field e and mantissa bit m give
+ * 2^(e-127) · (1 + m/2) = fp4(c) · 2^-126 for e ≥ 1, and for e = 0 the subnormal m · 2^-127 = fp4(c) · 2^-126 too.
+ * The input is laid out multiplied by 2^64 ({@link #layout}) and each block's scale is 2^(s-65), so every product and
+ * every partial sum is the table decode's multiplied by 2^-62, and the results are the same to the bit when every input
+ * is zero or of magnitude in [2^-62, 2^62) ({@link #layout} refuses the rest) and no scale byte reaches 192
+ * ({@link #scalesFit} refuses those tensors). Why: such an input has an ulp of at least 2^-85, so every product
+ * fp4 · x (fp4 a multiple of 0.5) and every sum of them is a multiple of 2^-86, 2^-148 once scaled; below the normal
+ * range (2^-126) a multiple of 2^-148 is a subnormal exactly, and above it both domains round to 24 bits alike. Nothing
+ * overflows that would not overflow in the table decode too (the inputs stay below 2^126 once multiplied, the scales
+ * at most 2^126).
+ * <p>
+ * The code 0.5 decodes to a subnormal: on AMD Zen 3 the FMA takes it at full speed (with a multiply in place of the
+ * first FMA of each chain the loop ran 2.3 times slower, seen), but some processors handle subnormal operands in microcode, so {@link VectorKernels} times both decodes
+ * on the first calls and keeps the faster ({@link Mxfp4DecodeChoice}). AMD Zen 3, one thread, rows in L2, alternating in
+ * one JVM ({@code Mxfp4DecodeCost}, three runs): 4.85-4.89 against 7.17-7.19 ns per block pair at best, medians
+ * 4.88-5.16 against 7.23-7.81 (docs/benchmarks.md, seventh session).
+ */
+final class VectorMxfp4Shift {
+    private VectorMxfp4Shift() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** The input's factor: 2^64. */
+    private static final float INPUT_FACTOR = 0x1p64f;
+    /** Inputs at or above this magnitude, or nonzero below {@link #MIN_INPUT}, make {@link #layout} refuse. */
+    private static final float MAX_INPUT = 0x1p62f, MIN_INPUT = 0x1p-62f;
+    /** Sign bit and the three bits that hold e1 e0 m after the shifts. */
+    private static final int SIGN_AND_MAGNITUDE = 0x81C00000;
+    /** 2^(s-65): the block scale 2^(s-127) times the 2^62 that the decode and the input leave out. */
+    private static final float[] SCALE = new float[256];
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, 0xF0);
+
+    static {
+        for (int s = 0; s < 256; s++) {
+            SCALE[s] = Math.scalb(1f, s - 65);
+        }
+    }
+
+    /**
+     * Whether this decode applies to {@code w}: an even number of blocks per row (whole block pairs) and no scale byte of
+     * 192 or more (2^(s-65) would overflow from 193 on; 192 itself is refused by the cheap test). Reads every scale byte
+     * once: the caller keeps the answer.
+     */
+    static boolean scalesFit(Mxfp4Experts w) {
+        if (w.blocksPerRow() % 2 != 0) {
+            return false;
+        }
+        MemorySegment scales = w.scales();
+        long n = scales.byteSize(), i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long v = scales.get(ValueLayout.JAVA_LONG_UNALIGNED, i);
+            if (((v & (v << 1)) & 0x8080808080808080L) != 0) {      // a byte with bits 7 and 6 set: 192 or more
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if ((scales.get(ValueLayout.JAVA_BYTE, i) & 0xFF) >= 192) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One token's input x[xOff, xOff + cols) times 2^64 in the {@link VectorMxfp4#interleave8} layout, into out from outOff;
+     * false (out partly written) when an input is infinite, of magnitude 2^62 or more, or nonzero below 2^-62. NaN passes:
+     * it gives NaN in both decodes.
+     */
+    static boolean layout(float[] x, int xOff, int cols, float[] out, int outOff) {
+        for (int i = xOff; i < xOff + cols; i++) {
+            float a = Math.abs(x[i]);
+            if (a >= MAX_INPUT || (a < MIN_INPUT && a != 0)) {
+                return false;
+            }
+        }
+        VectorMxfp4.interleave8(x, xOff, cols, out, outOff);
+        for (int i = outOff; i < outOff + cols; i++) {
+            out[i] *= INPUT_FACTOR;
+        }
+        return true;
+    }
+
+    /**
+     * Rows [r0, r1) of one expert against one token laid out by {@link #layout}, into out[r]. The eight codes of a block
+     * pair are written out (no inner loop), each through the three-operation {@link #code}.
+     */
+    static void rows(Mxfp4Experts w, int expert, float[] xs, float[] out, int r0, int r1) {
+        MemorySegment blocks = w.blocks(), scales = w.scales();
+        int nb = w.blocksPerRow();
+        for (int r = r0; r < r1; r++) {
+            long bOff = w.blockOffset(expert, r), sOff = w.scaleOffset(expert, r);
+            FloatVector acc = FloatVector.zero(F), zero = FloatVector.zero(F);
+            for (int g = 0; g < nb; g += 2) {
+                IntVector v = IntVector.fromMemorySegment(I, blocks, bOff + (long) Mxfp4.BYTES_PER_BLOCK * g, LE);
+                int j = Mxfp4.BLOCK * g;
+                // code k of each lane sits at bits 4k..4k+3: shifted left by 28 - 4k, then right by 6 (see the class doc);
+                // fma rather than mul for the first products: a multiply by a subnormal is slow on AMD Zen 3, the fma is not
+                FloatVector t0 = code(v, 28).fma(FloatVector.fromArray(F, xs, j), zero);
+                FloatVector t1 = code(v, 24).fma(FloatVector.fromArray(F, xs, j + 8), zero);
+                t0 = code(v, 20).fma(FloatVector.fromArray(F, xs, j + 16), t0);
+                t1 = code(v, 16).fma(FloatVector.fromArray(F, xs, j + 24), t1);
+                t0 = code(v, 12).fma(FloatVector.fromArray(F, xs, j + 32), t0);
+                t1 = code(v, 8).fma(FloatVector.fromArray(F, xs, j + 40), t1);
+                t0 = code(v, 4).fma(FloatVector.fromArray(F, xs, j + 48), t0);
+                t1 = v.lanewise(VectorOperators.ASHR, 6).lanewise(VectorOperators.AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 56), t1);
+                FloatVector scale = FloatVector.broadcast(F, SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF])
+                        .blend(SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g + 1) & 0xFF], UPPER_HALF);
+                acc = t0.add(t1).fma(scale, acc);
+            }
+            out[r] = acc.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** The code whose nibble reaches bits 28-31 after a left shift by {@code left}, as ±fp4 · 2^-126. */
+    private static FloatVector code(IntVector v, int left) {
+        return v.lanewise(VectorOperators.LSHL, left).lanewise(VectorOperators.ASHR, 6)
+                .lanewise(VectorOperators.AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats();
+    }
+}

@@ -1,0 +1,145 @@
+package io.ossserve.engine.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ossserve.model.Mxfp4Experts;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The shift decode of batch-1 MXFP4 rows ({@link VectorMxfp4Shift}) gives the table decode's results to the bit inside
+ * its input and scale ranges, refuses what lies outside them, and {@link VectorKernels} falls back to the table decode
+ * there (the decode choice itself: {@link Mxfp4DecodeChoiceTest}).
+ */
+class VectorMxfp4ShiftTest {
+
+    private static final Parallel PARALLEL = new Parallel(2);
+
+    @AfterAll
+    static void close() {
+        PARALLEL.close();
+    }
+
+    /** Inputs of magnitude 2^e with e uniform in [-62, 61], random signs and mantissas, and some zeros. */
+    private static float[] wideInputs(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextInt(16) == 0 ? 0 : Math.scalb(1 + r.nextFloat(), r.nextInt(124) - 62) * (r.nextBoolean() ? 1 : -1);
+        }
+        return x;
+    }
+
+    private static Mxfp4Experts experts(Random r, int count, int rows, int cols, int maxScale) {
+        Mxfp4Experts w = VectorKernelsTest.randomExperts(r, count, rows, cols);
+        for (long i = 0; i < w.scales().byteSize(); i++) {
+            w.scales().set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(maxScale + 1));
+        }
+        return w;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"37,64", "19,1024", "9,2880", "3,192"})
+    void shiftDecodeGivesTheTableDecodesResultsToTheBit(int rows, int cols) {
+        Random r = new Random(rows * 17L + cols);
+        for (int round = 0; round < 3; round++) {
+            // every scale byte the decode accepts (0 is the subnormal 2^-127), inputs over its whole range
+            Mxfp4Experts w = experts(r, 2, rows, cols, 191);
+            float[] x = round == 0 ? VectorKernelsTest.random(r, cols) : wideInputs(r, cols);
+            float[] table = new float[cols], shifted = new float[cols];
+            VectorMxfp4.interleave8(x, 0, cols, table, 0);
+            assertThat(VectorMxfp4Shift.layout(x, 0, cols, shifted, 0)).isTrue();
+            assertThat(VectorMxfp4Shift.scalesFit(w)).isTrue();
+            for (int e = 0; e < 2; e++) {
+                float[] want = new float[rows], got = new float[rows];
+                VectorMxfp4.rows(w, e, table, 1, want, 0, rows);
+                VectorMxfp4Shift.rows(w, e, shifted, got, 2, rows);          // rows from 2 on: a range, not the whole expert
+                for (int row = 2; row < rows; row++) {
+                    assertThat(Float.floatToRawIntBits(got[row])).as("round %d expert %d row %d: %s against %s", round, e, row,
+                            got[row], want[row]).isEqualTo(Float.floatToRawIntBits(want[row]));
+                }
+                assertThat(got[0]).isZero();
+                assertThat(got[1]).isZero();
+            }
+        }
+    }
+
+    @Test
+    void layoutRefusesInputsOutsideItsRange() {
+        float big = 0x1p62f, small = 0x1p-62f;
+        for (float bad : new float[] {big, -big, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Math.nextDown(small),
+                -Float.MIN_VALUE, Float.MAX_VALUE}) {
+            float[] x = VectorKernelsTest.random(new Random(3), 64);
+            x[37] = bad;
+            assertThat(VectorMxfp4Shift.layout(x, 0, 64, new float[64], 0)).as("input %s", bad).isFalse();
+        }
+        for (float fine : new float[] {0f, -0f, Float.NaN, small, -small, Math.nextDown(big), 1e-10f, -3e17f}) {
+            float[] x = VectorKernelsTest.random(new Random(3), 64), out = new float[64];
+            x[37] = fine;
+            assertThat(VectorMxfp4Shift.layout(x, 0, 64, out, 0)).as("input %s", fine).isTrue();
+        }
+        // a second token's input is judged on its own elements: offsets are honoured
+        float[] two = VectorKernelsTest.random(new Random(4), 128);
+        two[10] = Float.POSITIVE_INFINITY;
+        assertThat(VectorMxfp4Shift.layout(two, 64, 64, new float[128], 64)).isTrue();
+        assertThat(VectorMxfp4Shift.layout(two, 0, 64, new float[128], 0)).isFalse();
+    }
+
+    @Test
+    void scalesFitRefusesScaleBytesFrom192AndOddBlockCounts() {
+        Random r = new Random(8);
+        Mxfp4Experts w = experts(r, 1, 7, 96 + 32, 191);                  // 7 × 4 = 28 scale bytes: a 4-byte tail
+        assertThat(VectorMxfp4Shift.scalesFit(w)).isTrue();
+        for (long at : new long[] {0, 5, 23, 24, 27}) {                      // inside the 8-byte words and in the tail
+            for (int b : new int[] {192, 193, 255}) {
+                byte old = w.scales().get(ValueLayout.JAVA_BYTE, at);
+                w.scales().set(ValueLayout.JAVA_BYTE, at, (byte) b);
+                assertThat(VectorMxfp4Shift.scalesFit(w)).as("byte %d at %d", b, at).isFalse();
+                w.scales().set(ValueLayout.JAVA_BYTE, at, old);
+            }
+        }
+        assertThat(VectorMxfp4Shift.scalesFit(experts(r, 1, 4, 96, 100))).as("3 blocks per row").isFalse();
+    }
+
+    @Test
+    void kernelsUseTheShiftDecodeOnlyWhereItGivesTheSameResults() {
+        Random r = new Random(21);
+        int rows = 40, cols = 256;
+        // scales up to 2^3, so that the huge input below stays finite in the table decode
+        Mxfp4Experts fits = experts(r, 4, rows, cols, 130), tooLarge = experts(r, 4, rows, cols, 130);
+        tooLarge.scales().set(ValueLayout.JAVA_BYTE, 77, (byte) 200);
+        float[] normal = VectorKernelsTest.random(r, cols), huge = VectorKernelsTest.random(r, cols);
+        huge[100] = 1e19f;                                                 // above 2^62
+        VectorKernels table = new VectorKernels(PARALLEL, Mxfp4DecodeChoice.Mode.TABLE);
+        VectorKernels shift = new VectorKernels(PARALLEL, Mxfp4DecodeChoice.Mode.SHIFT);
+        // with AVX-512 the 512-bit decode serves batch 1 and the shift decode is never used (the AVX2 JVM of
+        // VectorKernelsAvx2Test checks it is used there)
+        long expectUsed = VectorMxfp4.WIDE_DECODE ? 0 : 1;
+        assertSameOutputs(table, shift, fits, normal, expectUsed);
+        assertSameOutputs(table, shift, fits, huge, 0);                   // an input out of range: table decode
+        assertSameOutputs(table, shift, tooLarge, normal, 0);              // a scale byte of 200: table decode
+        assertThat(table.mxfp4ShiftCalls()).isZero();
+        assertThat(shift.mxfp4Decode()).isEqualTo(Mxfp4DecodeChoice.Mode.SHIFT);
+    }
+
+    /** One batch-1 call of three experts through both kernels: the same bits, finite; counts the shift decode's use. */
+    static void assertSameOutputs(VectorKernels table, VectorKernels shift, Mxfp4Experts w, float[] x, long expectUsed) {
+        int rows = w.rows();
+        int[] experts = {3, 0, 2}, ones = {1, 1, 1};
+        float[][] xs = {x, x, x}, want = new float[3][rows], got = new float[3][rows];
+        long before = shift.mxfp4ShiftCalls();
+        table.matmulMxfp4(w, experts, xs, ones, want);
+        shift.matmulMxfp4(w, experts, xs, ones, got);
+        assertThat(shift.mxfp4ShiftCalls() - before).isEqualTo(expectUsed);
+        for (int i = 0; i < 3; i++) {
+            for (int row = 0; row < rows; row++) {
+                assertThat(Float.floatToRawIntBits(got[i][row])).as("expert %d row %d", experts[i], row)
+                        .isEqualTo(Float.floatToRawIntBits(want[i][row]));
+                assertThat(got[i][row]).isFinite();
+            }
+        }
+    }
+}
