@@ -6,9 +6,10 @@ import java.util.Arrays;
  * Which decode the batch-1 MXFP4 products use on 256-bit vectors: the table decode ({@link VectorMxfp4}) or the shift
  * decode ({@link VectorMxfp4Shift}). Both give the same results; their speed depends on the processor (the shift decode
  * feeds subnormal operands to the FMA, which some processors handle in microcode). In {@link Mode#AUTO} the calls
- * alternate between the two until each has been timed {@link #SAMPLES} times after {@link #WARM_UP} calls (while the
- * JIT compiles both), then the decode with the lower median keeps every later call. Calls of one backend are serial
- * (one decode step at a time); the methods are synchronized all the same.
+ * alternate between the two, two calls each (a decode step alternates the experts' first and second products, of
+ * different sizes, so each decode gets both), until each has been timed {@link #SAMPLES} times after {@link #WARM_UP}
+ * calls (while the JIT compiles both); the times are per weight, and the decode with the lower median keeps every
+ * later call. Calls of one backend are serial (one decode step at a time); the methods are synchronized all the same.
  */
 final class Mxfp4DecodeChoice {
 
@@ -23,7 +24,7 @@ final class Mxfp4DecodeChoice {
 
     private static final System.Logger LOG = System.getLogger(Mxfp4DecodeChoice.class.getName());
 
-    private final long[] table = new long[SAMPLES], shift = new long[SAMPLES];
+    private final double[] table = new double[SAMPLES], shift = new double[SAMPLES];
     private int calls, tableCount, shiftCount;
     private Mode decided;
 
@@ -33,27 +34,32 @@ final class Mxfp4DecodeChoice {
 
     /** Whether the next call should use the shift decode. */
     synchronized boolean shiftNext() {
-        return decided == null ? (calls & 1) == 1 : decided == Mode.SHIFT;
+        return decided == null ? ((calls >> 1) & 1) == 1 : decided == Mode.SHIFT;
     }
 
-    /** The time of a call made with the decode {@link #shiftNext} gave; decides once both have enough samples. */
-    synchronized void record(boolean usedShift, long nanos) {
+    /**
+     * The time of a call over {@code weights} weights, made with the shift decode or not (the table decode also serves
+     * calls {@link #shiftNext} meant for the shift decode when the tensor or the inputs exclude it); decides once both
+     * have enough samples.
+     */
+    synchronized void record(boolean usedShift, long nanos, long weights) {
         if (decided != null) {
             return;
         }
         if (calls++ < WARM_UP) {
             return;
         }
+        double perWeight = nanos / (double) Math.max(1, weights);
         if (usedShift && shiftCount < SAMPLES) {
-            shift[shiftCount++] = nanos;
+            shift[shiftCount++] = perWeight;
         } else if (!usedShift && tableCount < SAMPLES) {
-            table[tableCount++] = nanos;
+            table[tableCount++] = perWeight;
         }
         if (shiftCount == SAMPLES && tableCount == SAMPLES) {
-            long t = median(table), s = median(shift);
+            double t = median(table), s = median(shift);
             decided = s < t ? Mode.SHIFT : Mode.TABLE;
-            LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per call: shift %.1f us, table %.1f us)",
-                    decided.name().toLowerCase(java.util.Locale.ROOT), s / 1e3, t / 1e3));
+            LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per 1000 weights: shift %.2f us, "
+                    + "table %.2f us)", decided.name().toLowerCase(java.util.Locale.ROOT), s, t));
         }
     }
 
@@ -62,8 +68,8 @@ final class Mxfp4DecodeChoice {
         return decided == null ? Mode.AUTO : decided;
     }
 
-    private static long median(long[] v) {
-        long[] c = v.clone();
+    private static double median(double[] v) {
+        double[] c = v.clone();
         Arrays.sort(c);
         return c[c.length / 2];
     }

@@ -51,6 +51,8 @@ public final class VectorKernels implements CpuKernels {
     private final Mxfp4DecodeChoice mxfp4Decode;
     /** Per experts tensor: whether {@link VectorMxfp4Shift} applies (its scale bytes, read once). */
     private final Map<Mxfp4Experts, Boolean> shiftFits = new IdentityHashMap<>();
+    /** Calls that used {@link VectorMxfp4Shift} (the backend's calls are serial). */
+    private long shiftCalls;
 
     public VectorKernels(Parallel parallel) {
         this(parallel, Mxfp4DecodeChoice.Mode.AUTO);
@@ -60,9 +62,6 @@ public final class VectorKernels implements CpuKernels {
         this.parallel = parallel;
         this.mxfp4Decode = new Mxfp4DecodeChoice(mxfp4Decode);
     }
-
-    /** Calls that used {@link VectorMxfp4Shift} (the backend's calls are serial). */
-    private long shiftCalls;
 
     /** The batch-1 MXFP4 decode in use (AUTO while the first calls are still being timed). */
     Mxfp4DecodeChoice.Mode mxfp4Decode() {
@@ -328,7 +327,7 @@ public final class VectorKernels implements CpuKernels {
             });
         }
         if (timed) {
-            mxfp4Decode.record(shift, System.nanoTime() - start);
+            mxfp4Decode.record(shift, System.nanoTime() - start, (long) count * rows * cols);
         }
     }
 
