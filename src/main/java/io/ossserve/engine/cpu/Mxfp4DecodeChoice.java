@@ -1,76 +1,124 @@
 package io.ossserve.engine.cpu;
 
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Which decode the batch-1 MXFP4 products use on 256-bit vectors: the table decode ({@link VectorMxfp4}) or the shift
  * decode ({@link VectorMxfp4Shift}). Both give the same results; their speed depends on the processor (the shift decode
- * feeds subnormal operands to the FMA, which some processors handle in microcode). In {@link Mode#AUTO} the calls
- * alternate between the two, two calls each (a decode step alternates the experts' first and second products, of
- * different sizes, so each decode gets both), until each has been timed {@link #SAMPLES} times after {@link #WARM_UP}
- * calls (while the JIT compiles both); the times are per weight, and the decode with the lower median keeps every
- * later call. Calls of one backend are serial (one decode step at a time); the methods are synchronized all the same.
+ * feeds subnormal operands to the FMA, which some processors handle in microcode) and on whether the JIT has compiled
+ * them yet.
+ * <p>
+ * In {@link Mode#AUTO} the calls alternate between the two, two calls each (a decode step alternates the experts' first
+ * and second products, of different sizes, so each decode gets both), and after a warm-up of at least
+ * {@link #WARM_UP_CALLS} calls and {@link #WARM_UP_NANOS} since the first, each decode is timed {@link #SAMPLES} times;
+ * the lower median time per weight wins. The choice is timed again every {@link #RECHECK_EVERY} calls with
+ * {@link #RECHECK_SAMPLES} calls each, and the other decode takes over if it is faster then: a choice made while one
+ * decode was not compiled yet (the JIT runs on the cores the engine keeps busy) or while a neighbour slowed the machine
+ * does not stay. Seen in {@code bench engine} on {@code small} (AMD Zen 3): calls 192-288, 0.3-0.5 s after the first,
+ * still ran both decodes at the same slow 0.13-0.15 ns per weight, while from call 1000 on the shift decode took
+ * 0.046-0.071 and the table decode 0.073-0.109; one run in a slow period chose the table decode after its 2 s warm-up
+ * (0.091 against 0.085 ns). Calls of one backend are serial (one decode step at a time); the methods are synchronized
+ * all the same.
  */
 final class Mxfp4DecodeChoice {
 
-    /** {@code auto}: timed on the first calls; {@code table}, {@code shift}: fixed. */
+    /** {@code auto}: timed on the first calls and again now and then; {@code table}, {@code shift}: fixed. */
     enum Mode { AUTO, TABLE, SHIFT }
 
-    /**
-     * Calls before timing starts (both decodes get half: enough for the JIT to compile both) and timed calls per decode:
-     * 288 calls, 6 decode steps of gpt-oss-20b (48 expert products per step) or 12 of {@code small}.
-     */
-    static final int WARM_UP = 192, SAMPLES = 48;
+    /** Calls and time before the first timing, and timed calls per decode. */
+    static final int WARM_UP_CALLS = 64, SAMPLES = 128;
+    static final long WARM_UP_NANOS = 2_000_000_000L;
+    /** Calls between two later timings, and timed calls per decode in each: 1.6% of the calls, half of them slower. */
+    static final int RECHECK_EVERY = 4096, RECHECK_SAMPLES = 32;
 
     private static final System.Logger LOG = System.getLogger(Mxfp4DecodeChoice.class.getName());
 
+    private final boolean fixed;
+    private final LongSupplier clock;
     private final double[] table = new double[SAMPLES], shift = new double[SAMPLES];
-    private int calls, tableCount, shiftCount;
-    private Mode decided;
+    /** Calls so far; while timing, the parity of calls / 2 picks the decode. */
+    private long calls;
+    private long firstCall, nextTiming;
+    private int tableCount, shiftCount, samples = SAMPLES;
+    /** The decode in use; null until the first timing has decided. */
+    private Mode chosen;
+    private boolean timing;
 
     Mxfp4DecodeChoice(Mode mode) {
-        decided = mode == Mode.AUTO ? null : mode;
+        this(mode, System::nanoTime);
+    }
+
+    /** With {@code clock} (nanoseconds) for the warm-up's duration. */
+    Mxfp4DecodeChoice(Mode mode, LongSupplier clock) {
+        this.clock = clock;
+        fixed = mode != Mode.AUTO;
+        chosen = fixed ? mode : null;
     }
 
     /** Whether the next call should use the shift decode. */
     synchronized boolean shiftNext() {
-        return decided == null ? ((calls >> 1) & 1) == 1 : decided == Mode.SHIFT;
+        return chosen == null || timing ? ((calls >> 1) & 1) == 1 : chosen == Mode.SHIFT;
     }
 
     /**
      * The time of a call over {@code weights} weights, made with the shift decode or not (the table decode also serves
-     * calls {@link #shiftNext} meant for the shift decode when the tensor or the inputs exclude it); decides once both
-     * have enough samples.
+     * calls {@link #shiftNext} meant for the shift decode when the tensor or the inputs exclude it).
      */
     synchronized void record(boolean usedShift, long nanos, long weights) {
-        if (decided != null) {
+        if (fixed) {
             return;
         }
-        if (calls++ < WARM_UP) {
-            return;
+        long now = clock.getAsLong();
+        if (calls++ == 0) {
+            firstCall = now;
+        }
+        if (chosen == null && !timing) {
+            if (calls <= WARM_UP_CALLS || now - firstCall < WARM_UP_NANOS) {
+                return;
+            }
+            startTiming(SAMPLES);
+        } else if (!timing) {
+            if (calls < nextTiming) {
+                return;
+            }
+            startTiming(RECHECK_SAMPLES);
         }
         double perWeight = nanos / (double) Math.max(1, weights);
-        if (usedShift && shiftCount < SAMPLES) {
+        if (usedShift && shiftCount < samples) {
             shift[shiftCount++] = perWeight;
-        } else if (!usedShift && tableCount < SAMPLES) {
+        } else if (!usedShift && tableCount < samples) {
             table[tableCount++] = perWeight;
         }
-        if (shiftCount == SAMPLES && tableCount == SAMPLES) {
-            double t = median(table), s = median(shift);
-            decided = s < t ? Mode.SHIFT : Mode.TABLE;
-            LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per 1000 weights: shift %.2f us, "
-                    + "table %.2f us)", decided.name().toLowerCase(java.util.Locale.ROOT), s, t));
+        if (shiftCount == samples && tableCount == samples) {
+            double t = median(table, samples), s = median(shift, samples);
+            Mode before = chosen, now2 = s < t ? Mode.SHIFT : Mode.TABLE;
+            chosen = now2;
+            timing = false;
+            nextTiming = calls + RECHECK_EVERY;
+            if (before != now2) {
+                LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per 1000 weights: shift %.1f ns, "
+                        + "table %.1f ns)", now2.name().toLowerCase(Locale.ROOT), 1000 * s, 1000 * t));
+            }
         }
     }
 
-    /** The decode in use: TABLE or SHIFT, or AUTO while still timing. */
-    synchronized Mode current() {
-        return decided == null ? Mode.AUTO : decided;
+    private void startTiming(int n) {
+        timing = true;
+        samples = n;
+        tableCount = 0;
+        shiftCount = 0;
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
+    /** The decode in use: TABLE or SHIFT, or AUTO until the first timing has decided. */
+    synchronized Mode current() {
+        return chosen == null ? Mode.AUTO : chosen;
+    }
+
+    private static double median(double[] v, int n) {
+        double[] c = Arrays.copyOf(v, n);
         Arrays.sort(c);
-        return c[c.length / 2];
+        return c[n / 2];
     }
 }

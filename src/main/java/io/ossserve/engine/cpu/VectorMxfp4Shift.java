@@ -1,5 +1,9 @@
 package io.ossserve.engine.cpu;
 
+import static jdk.incubator.vector.VectorOperators.AND;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
 import io.ossserve.model.Mxfp4;
 import io.ossserve.model.Mxfp4Experts;
 import java.lang.foreign.MemorySegment;
@@ -104,7 +108,7 @@ final class VectorMxfp4Shift {
 
     /**
      * Rows [r0, r1) of one expert against one token laid out by {@link #layout}, into out[r]. The eight codes of a block
-     * pair are written out (no inner loop), each through the three-operation {@link #code}.
+     * pair are written out (no inner loop), three operations each.
      */
     static void rows(Mxfp4Experts w, int expert, float[] xs, float[] out, int r0, int r1) {
         MemorySegment blocks = w.blocks(), scales = w.scales();
@@ -116,15 +120,24 @@ final class VectorMxfp4Shift {
                 IntVector v = IntVector.fromMemorySegment(I, blocks, bOff + (long) Mxfp4.BYTES_PER_BLOCK * g, LE);
                 int j = Mxfp4.BLOCK * g;
                 // code k of each lane sits at bits 4k..4k+3: shifted left by 28 - 4k, then right by 6 (see the class doc);
-                // fma rather than mul for the first products: a multiply by a subnormal is slow on AMD Zen 3, the fma is not
-                FloatVector t0 = code(v, 28).fma(FloatVector.fromArray(F, xs, j), zero);
-                FloatVector t1 = code(v, 24).fma(FloatVector.fromArray(F, xs, j + 8), zero);
-                t0 = code(v, 20).fma(FloatVector.fromArray(F, xs, j + 16), t0);
-                t1 = code(v, 16).fma(FloatVector.fromArray(F, xs, j + 24), t1);
-                t0 = code(v, 12).fma(FloatVector.fromArray(F, xs, j + 32), t0);
-                t1 = code(v, 8).fma(FloatVector.fromArray(F, xs, j + 40), t1);
-                t0 = code(v, 4).fma(FloatVector.fromArray(F, xs, j + 48), t0);
-                t1 = v.lanewise(VectorOperators.ASHR, 6).lanewise(VectorOperators.AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                // fma rather than mul for the first products: a multiply by a subnormal is slow on AMD Zen 3, the fma is not.
+                // Written out rather than through a helper: once the JIT had compiled such a helper on its own it could be
+                // left out of this loop and its vectors boxed (seen: some processes ran this loop as slowly as the table decode)
+                FloatVector t0 = v.lanewise(LSHL, 28).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j), zero);
+                FloatVector t1 = v.lanewise(LSHL, 24).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 8), zero);
+                t0 = v.lanewise(LSHL, 20).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 16), t0);
+                t1 = v.lanewise(LSHL, 16).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 24), t1);
+                t0 = v.lanewise(LSHL, 12).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 32), t0);
+                t1 = v.lanewise(LSHL, 8).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 40), t1);
+                t0 = v.lanewise(LSHL, 4).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, xs, j + 48), t0);
+                t1 = v.lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
                         .fma(FloatVector.fromArray(F, xs, j + 56), t1);
                 FloatVector scale = FloatVector.broadcast(F, SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF])
                         .blend(SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g + 1) & 0xFF], UPPER_HALF);
@@ -132,11 +145,5 @@ final class VectorMxfp4Shift {
             }
             out[r] = acc.reduceLanes(VectorOperators.ADD);
         }
-    }
-
-    /** The code whose nibble reaches bits 28-31 after a left shift by {@code left}, as ±fp4 · 2^-126. */
-    private static FloatVector code(IntVector v, int left) {
-        return v.lanewise(VectorOperators.LSHL, left).lanewise(VectorOperators.ASHR, 6)
-                .lanewise(VectorOperators.AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats();
     }
 }
