@@ -18,10 +18,9 @@ import java.util.function.LongSupplier;
  * decode was not compiled yet (the JIT runs on the cores the engine keeps busy) or while a neighbour slowed the machine
  * does not stay. Seen in {@code bench engine} on {@code small} (AMD Zen 3): calls 192-288, 0.3-0.5 s after the first,
  * still ran both decodes at the same slow 0.13-0.15 ns per weight, while from call 1000 on the shift decode took
- * 0.046-0.071 and the table decode 0.073-0.109. In about a third of the bench processes the JIT compiled the shift
- * decode's loop badly (the weights segment's liveness check left inside the loop, a constant reloaded eight times per
- * block pair, spills; cause not found) and it ran at 0.094-0.135 ns per weight, slower than the table decode: there the
- * timing keeps the table decode. Calls of one backend are serial (one decode step at a time); the methods are
+ * 0.046-0.071 and the table decode 0.073-0.109. While the shift decode's row and pair loops were one method, the JIT
+ * compiled it badly in about half of the bench processes (0.094-0.135 ns per weight, slower than the table decode; see
+ * {@link VectorMxfp4Shift#rows}), and the timing kept the table decode there. Calls of one backend are serial (one decode step at a time); the methods are
  * synchronized all the same.
  */
 final class Mxfp4DecodeChoice {
