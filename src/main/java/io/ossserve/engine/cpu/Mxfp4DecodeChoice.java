@@ -20,8 +20,8 @@ import java.util.function.LongSupplier;
  * still ran both decodes at the same slow 0.13-0.15 ns per weight, while from call 1000 on the shift decode took
  * 0.046-0.071 and the table decode 0.073-0.109. While the shift decode's row and pair loops were one method, the JIT
  * compiled it badly in about half of the bench processes (0.094-0.135 ns per weight, slower than the table decode; see
- * {@link VectorMxfp4Shift#rows}), and the timing kept the table decode there. Calls of one backend are serial (one decode step at a time); the methods are
- * synchronized all the same.
+ * {@link VectorMxfp4Shift#rows}), and the timing kept the table decode there. Calls of one backend are serial (one
+ * decode step at a time); the methods are synchronized all the same.
  */
 final class Mxfp4DecodeChoice {
 
@@ -94,13 +94,13 @@ final class Mxfp4DecodeChoice {
         }
         if (shiftCount == samples && tableCount == samples) {
             double t = median(table, samples), s = median(shift, samples);
-            Mode before = chosen, now2 = s < t ? Mode.SHIFT : Mode.TABLE;
-            chosen = now2;
+            Mode before = chosen, next = s < t ? Mode.SHIFT : Mode.TABLE;
+            chosen = next;
             timing = false;
             nextTiming = calls + RECHECK_EVERY;
-            if (before != now2) {
+            if (before != next) {
                 LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per 1000 weights: shift %.1f ns, "
-                        + "table %.1f ns)", now2.name().toLowerCase(Locale.ROOT), 1000 * s, 1000 * t));
+                        + "table %.1f ns)", next.name().toLowerCase(Locale.ROOT), 1000 * s, 1000 * t));
             }
         }
     }

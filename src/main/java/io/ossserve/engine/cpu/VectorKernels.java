@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>MXFP4: codes are decoded in int lanes (8 codes per int) by a lane permute against a table of the
  *     16 values (AVX-512: one two-vector permute) or of 8 magnitudes plus a sign fix-up (AVX2); two
  *     blocks per 256-bit load, each block's scale applied once. Batch-1 products on 256-bit vectors can instead
- *     decode by two shifts and a mask ({@link VectorMxfp4Shift}, the same results, 1.5 times faster on AMD Zen 3);
+ *     decode by two shifts and a mask ({@link VectorMxfp4Shift}, the same results, 1.3 times faster on AMD Zen 3);
  *     {@link Mxfp4DecodeChoice} times both on the first calls and keeps the faster.</li>
  * </ul>
  * Decode (one token) streams each thread's rows as four contiguous streams side by side; a step's experts run as
