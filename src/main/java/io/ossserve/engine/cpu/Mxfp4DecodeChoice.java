@@ -99,8 +99,9 @@ final class Mxfp4DecodeChoice {
             timing = false;
             nextTiming = calls + RECHECK_EVERY;
             if (before != next) {
-                LOG.log(System.Logger.Level.INFO, () -> String.format("MXFP4 decode: %s (median per 1000 weights: shift %.1f ns, "
-                        + "table %.1f ns)", next.name().toLowerCase(Locale.ROOT), 1000 * s, 1000 * t));
+                LOG.log(System.Logger.Level.INFO, () -> String.format(
+                        "MXFP4 decode: %s (median per 1000 weights: shift %.1f ns, table %.1f ns)",
+                        next.name().toLowerCase(Locale.ROOT), 1000 * s, 1000 * t));
             }
         }
     }

@@ -34,9 +34,9 @@ import jdk.incubator.vector.VectorSpecies;
  * at most 2^126).
  * <p>
  * The code 0.5 decodes to a subnormal: on AMD Zen 3 the FMA takes it at full speed (with a multiply in place of the
- * first FMA of each chain the loop ran 2.3 times slower, seen), but some processors handle subnormal operands in microcode, so {@link VectorKernels} times both decodes
- * on the first calls and keeps the faster ({@link Mxfp4DecodeChoice}). AMD Zen 3, one thread, rows in L2, alternating in
- * one JVM ({@code Mxfp4DecodeCost}): 5.58-5.62 against 7.21-7.41 ns per block pair at best (4.85-4.89 against
+ * first FMA of each chain the loop ran 2.3 times slower, seen), but some processors handle subnormal operands in
+ * microcode, so {@link VectorKernels} times both decodes on the first calls and keeps the faster
+ * ({@link Mxfp4DecodeChoice}). AMD Zen 3, one thread, rows in L2, alternating in one JVM ({@code Mxfp4DecodeCost}): 5.58-5.62 against 7.21-7.41 ns per block pair at best (4.85-4.89 against
  * 7.17-7.19 with the row loop in the same method, see {@link #rows}; docs/benchmarks.md, seventh session).
  */
 final class VectorMxfp4Shift {

@@ -72,7 +72,8 @@ class VectorMxfp4ShiftTest {
                         for (int c = 0; c < cols; c++) {
                             abs += Math.abs((double) w.get(e, row, c) * x[c]);
                         }
-                        check.row(String.format("%dx%d round %d expert %d row %d", rows, cols, round, e, row), got[row], want[row], abs);
+                        String what = String.format("%dx%d round %d expert %d row %d", rows, cols, round, e, row);
+                        check.row(what, got[row], want[row], abs);
                     }
                 }
             }
@@ -88,7 +89,8 @@ class VectorMxfp4ShiftTest {
     void shiftDecodeMatchesTheTableDecode() {
         // in this JVM one kernel may run compiled and the other not yet, and the interpreter sums a vector's lanes in
         // another order than compiled code: close here, the same bits in the test below
-        compare((what, got, want, abs) -> assertThat((double) got).as(what).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * abs)));
+        compare((what, got, want, abs) -> assertThat((double) got).as(what)
+                .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * abs)));
     }
 
     @Test
