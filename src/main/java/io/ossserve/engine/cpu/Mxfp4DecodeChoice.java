@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Which decode the batch-1 MXFP4 products use on 256-bit vectors: the table decode ({@link VectorMxfp4}) or the shift
- * decode ({@link VectorMxfp4Shift}). Both give the same results; their speed depends on the processor (the shift decode
+ * Which decode the batch-1 MXFP4 products use: the table decode ({@link VectorMxfp4}) or the shift decode
+ * ({@link VectorMxfp4Shift}), on 256-bit vectors or, with AVX-512, 512-bit ones. Both give the same results; their speed depends on the processor (the shift decode
  * feeds subnormal operands to the FMA, which some processors handle in microcode) and on whether the JIT has compiled
  * them yet.
  * <p>

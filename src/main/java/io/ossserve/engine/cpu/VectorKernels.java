@@ -47,7 +47,7 @@ public final class VectorKernels implements CpuKernels {
 
 
     private final Parallel parallel;
-    /** Table or shift decode for batch-1 MXFP4 products on 256-bit vectors (unused with AVX-512). */
+    /** Table or shift decode for batch-1 MXFP4 products (256-bit or, with AVX-512, 512-bit vectors). */
     private final Mxfp4DecodeChoice mxfp4Decode;
     /** Per experts tensor: whether {@link VectorMxfp4Shift} applies (its scale bytes, read once). */
     private final Map<Mxfp4Experts, Boolean> shiftFits = new IdentityHashMap<>();
@@ -300,8 +300,8 @@ public final class VectorKernels implements CpuKernels {
             return;
         }
         int count = m;
-        // batch-1 decode on 256-bit vectors: the shift decode where the choice, the tensor and the inputs allow it
-        boolean timed = !VectorMxfp4.WIDE_DECODE && maxTokens == 1 && nTiled == 0;
+        // batch-1 decode: the shift decode where the choice, the tensor and the inputs allow it
+        boolean timed = maxTokens == 1 && nTiled == 0;
         boolean shift = timed && mxfp4Decode.shiftNext() && shiftFits(w) && shiftLayout(xs, few, count, cols, x8s);
         if (!shift) {
             for (int j = 0; j < count; j++) {
@@ -312,12 +312,21 @@ public final class VectorKernels implements CpuKernels {
         // one lambda per decode: a body holding both kernels grew too big for the JIT to inline them (vectors boxed)
         if (shift) {
             shiftCalls++;
-            parallel.forRange(count * rows, grain, (a, b) -> {
-                for (int j = a / rows; j < count && j * rows < b; j++) {
-                    int i = few[j];
-                    VectorMxfp4Shift.rows(w, experts[i], x8s[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
-                }
-            });
+            if (VectorMxfp4.WIDE_DECODE) {
+                parallel.forRange(count * rows, grain, (a, b) -> {
+                    for (int j = a / rows; j < count && j * rows < b; j++) {
+                        int i = few[j];
+                        VectorMxfp4Shift.wideRows(w, experts[i], x8s[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
+                    }
+                });
+            } else {
+                parallel.forRange(count * rows, grain, (a, b) -> {
+                    for (int j = a / rows; j < count && j * rows < b; j++) {
+                        int i = few[j];
+                        VectorMxfp4Shift.rows(w, experts[i], x8s[i], outs[i], Math.max(a - j * rows, 0), Math.min(b - j * rows, rows));
+                    }
+                });
+            }
         } else {
             parallel.forRange(count * rows, grain, (a, b) -> {
                 for (int j = a / rows; j < count && j * rows < b; j++) {
@@ -341,7 +350,9 @@ public final class VectorKernels implements CpuKernels {
     private static boolean shiftLayout(float[][] xs, int[] few, int count, int cols, float[][] x8s) {
         float[][] laid = new float[count][cols];
         for (int j = 0; j < count; j++) {
-            if (!VectorMxfp4Shift.layout(xs[few[j]], 0, cols, laid[j], 0)) {
+            boolean fits = VectorMxfp4.WIDE_DECODE ? VectorMxfp4Shift.wideLayout(xs[few[j]], 0, cols, laid[j], 0)
+                    : VectorMxfp4Shift.layout(xs[few[j]], 0, cols, laid[j], 0);
+            if (!fits) {
                 return false;
             }
         }

@@ -67,6 +67,16 @@ final class VectorMxfp4 {
         }
     }
 
+    /**
+     * Rows [r0, r1) of one expert against one token in the {@link #interleave8} layout by the 256-bit block-pair path,
+     * whatever the machine's widest vectors ({@link #rows} takes the 512-bit path with AVX-512).
+     */
+    static void pairRows(Mxfp4Experts w, int expert, float[] x8, float[] out, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            out[r] = mxfp4Row1(w.blocks(), w.blockOffset(expert, r), w.scales(), w.scaleOffset(expert, r), w.blocksPerRow(), x8, 0);
+        }
+    }
+
     /*
      * MXFP4 in int lanes. An int holds 8 codes of 8 consecutive elements (byte j: element 2j low nibble,
      * 2j+1 high nibble), so code k of int lane i is element 8i + k. Eight lanes (32 bytes) cover two
@@ -165,25 +175,46 @@ final class VectorMxfp4 {
         return t;
     }
 
+    /*
+     * The helpers that hot loops call for vectors stay under the JIT's MaxInlineSize (35 bytes of bytecode), so that
+     * they are always inlined: a larger one is inlined only where the call counts the JIT has seen call it hot, and
+     * where it is not, its vector result is boxed, allocating in the loop (seen with 56- to 67-byte helpers: "callee is
+     * too large" in -XX:+PrintInlining, and a 512-bit decode twice as slow in about half of the processes).
+     */
+
     /** Code k of every lane of {@code w} as a float (lane permute on its low bits; indices wrap). */
     private static FloatVector code(IntVector w, int k) {
-        IntVector nibble = k == 0 ? w : w.lanewise(VectorOperators.LSHR, 4 * k);   // code k in the low 4 bits
-        if (TWO_TABLE) {
-            return nibble.selectFrom(FP4_LOW, FP4_HIGH).reinterpretAsFloats();
-        }
-        IntVector fixup = nibble.lanewise(VectorOperators.LSHL, 28);                 // those 4 bits at 28-31
-        return nibble.selectFrom(FP4_TABLE).lanewise(VectorOperators.XOR, fixup).reinterpretAsFloats();
+        return TWO_TABLE ? twoTable(nibble(w, k)) : oneTable(nibble(w, k));
+    }
+
+    /** Code k of each lane in its low 4 bits (the bits above are ignored by the lookups). */
+    private static IntVector nibble(IntVector w, int k) {
+        return k == 0 ? w : w.lanewise(VectorOperators.LSHR, 4 * k);
+    }
+
+    private static FloatVector twoTable(IntVector nibble) {
+        return nibble.selectFrom(FP4_LOW, FP4_HIGH).reinterpretAsFloats();
+    }
+
+    /** The magnitude from the 8-entry table, the nibble's bits 0-3 moved to 28-31 fix the sign (see {@link #FP4_TABLE}). */
+    private static FloatVector oneTable(IntVector nibble) {
+        return nibble.selectFrom(FP4_TABLE).lanewise(VectorOperators.XOR, nibble.lanewise(VectorOperators.LSHL, 28))
+                .reinterpretAsFloats();
     }
 
     /**
-     * Scales of blocks g and g+1 per lane (lanes 0-3, 4-7), built in int lanes as {@link #quadScale} does: one 2-byte
+     * Scales of blocks g and g+1 per lane (lanes 0-3, 4-7), built in int lanes as {@link #wideRows} builds a quad's: one 2-byte
      * load instead of two byte loads, two table loads and a blend. (AMD Zen 3, one thread, data in L2: 11.1-11.6 →
      * 10.7-10.9 ns per block pair.)
      */
     private static FloatVector pairScale(MemorySegment scales, long sOff, int g) {
-        int s2 = scales.get(SCALES2_LE, sOff + g);
-        return IntVector.broadcast(I, s2).lanewise(VectorOperators.LSHR, PAIR_SHIFTS).lanewise(VectorOperators.AND, 0xFF)
-                .lanewise(VectorOperators.LSHL, 23).lanewise(VectorOperators.MAX, 0x400000).reinterpretAsFloats();
+        return scaleBits(IntVector.broadcast(I, scales.get(SCALES2_LE, sOff + g)).lanewise(VectorOperators.LSHR, PAIR_SHIFTS));
+    }
+
+    /** The low byte s of each lane as the float 2^(s-127) (s = 0: the subnormal 2^-127, 0x400000, by the max). */
+    private static FloatVector scaleBits(IntVector s) {
+        return s.lanewise(VectorOperators.AND, 0xFF).lanewise(VectorOperators.LSHL, 23).lanewise(VectorOperators.MAX, 0x400000)
+                .reinterpretAsFloats();
     }
 
     private static final IntVector PAIR_SHIFTS = IntVector.fromArray(I, new int[] {0, 0, 0, 0, 8, 8, 8, 8}, 0);
@@ -215,24 +246,16 @@ final class VectorMxfp4 {
     /** All 16 FP4 values as float bits: a one-vector permute (vpermd) selects by the low 4 bits of each lane. */
     private static final IntVector FP4_16 = IntVector.fromArray(I16, fp4Values(), 0);
     /** Lane i of a quad belongs to block i / 4: its scale byte is byte i / 4 of the quad's four scale bytes. */
-    private static final IntVector QUAD_SHIFTS = IntVector.fromArray(I16, new int[] {0, 0, 0, 0, 8, 8, 8, 8, 16, 16, 16, 16, 24, 24, 24, 24}, 0);
+    static final IntVector QUAD_SHIFTS = IntVector.fromArray(I16,
+            new int[] {0, 0, 0, 0, 8, 8, 8, 8, 16, 16, 16, 16, 24, 24, 24, 24}, 0);
 
     /** The FP4 value of the low 4 bits of each lane. */
     private static FloatVector fp4(IntVector w) {
         return w.selectFrom(FP4_16).reinterpretAsFloats();
     }
 
-    /**
-     * Scales of blocks g..g+3 per lane: E8M0 byte s as float bits s << 23 is 2^(s-127) for s ≥ 1; for s = 0 the
-     * subnormal 2^-127 is 0x400000, which the max supplies.
-     */
-    private static FloatVector quadScale(MemorySegment scales, long sOff) {
-        int s4 = scales.get(SCALES_LE, sOff);
-        return IntVector.broadcast(I16, s4).lanewise(VectorOperators.LSHR, QUAD_SHIFTS).lanewise(VectorOperators.AND, 0xFF)
-                .lanewise(VectorOperators.LSHL, 23).lanewise(VectorOperators.MAX, 0x400000).reinterpretAsFloats();
-    }
-
-    private static final ValueLayout.OfInt SCALES_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    /** A quad's four scale bytes as one int. */
+    static final ValueLayout.OfInt SCALES_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt WORD_LE = SCALES_LE;
 
     /**
@@ -252,25 +275,42 @@ final class VectorMxfp4 {
      * a piece (the input offset wrapping at each row end) measured 20% faster alone, but in the engine, after a
      * 512-token prefill, C2 gave up inlining inside it (NodeCountInliningCutoff) and decode slowed by 6 ms per step.
      */
-    private static void wideRows(Mxfp4Experts w, int expert, float[] x16, int xOff, float[] out, int outOff, int r0, int r1) {
+    static void wideRows(Mxfp4Experts w, int expert, float[] x16, int xOff, float[] out, int outOff, int r0, int r1) {
         MemorySegment blocks = w.blocks(), scales = w.scales();
         int nb = w.blocksPerRow(), quads = nb & ~3;
         for (int r = r0; r < r1; r++) {
             long bOff = w.blockOffset(expert, r), sOff = w.scaleOffset(expert, r);
-            FloatVector acc = FloatVector.zero(F16);
+            FloatVector acc = FloatVector.zero(F16), zero = FloatVector.zero(F16);
             for (int g = 0; g < quads; g += 4) {
                 int j = xOff + 32 * g;
-                // one load: byte 4i + m of the quad is bits 8m..8m+7 of lane i, its two codes at 8m and 8m + 4
+                // one load: byte 4i + m of the quad is bits 8m..8m+7 of lane i, its two codes at 8m and 8m + 4.
+                // fma from zero rather than mul: the same results as VectorMxfp4Shift.wideRows, to the sign of a zero
                 IntVector v = IntVector.fromMemorySegment(I16, blocks, bOff + 16L * g, LE);
-                FloatVector t0 = fp4(v).mul(FloatVector.fromArray(F16, x16, j));
-                FloatVector t1 = fp4(v.lanewise(VectorOperators.LSHR, 4)).mul(FloatVector.fromArray(F16, x16, j + 16));
-                t0 = fp4(v.lanewise(VectorOperators.LSHR, 8)).fma(FloatVector.fromArray(F16, x16, j + 32), t0);
-                t1 = fp4(v.lanewise(VectorOperators.LSHR, 12)).fma(FloatVector.fromArray(F16, x16, j + 48), t1);
-                t0 = fp4(v.lanewise(VectorOperators.LSHR, 16)).fma(FloatVector.fromArray(F16, x16, j + 64), t0);
-                t1 = fp4(v.lanewise(VectorOperators.LSHR, 20)).fma(FloatVector.fromArray(F16, x16, j + 80), t1);
-                t0 = fp4(v.lanewise(VectorOperators.LSHR, 24)).fma(FloatVector.fromArray(F16, x16, j + 96), t0);
-                t1 = fp4(v.lanewise(VectorOperators.LSHR, 28)).fma(FloatVector.fromArray(F16, x16, j + 112), t1);
-                acc = t0.add(t1).fma(quadScale(scales, sOff + g), acc);
+                // the table lookups and the scales written out rather than through helpers: the JIT sometimes left a
+                // helper out of this loop ("callee is too large", by the call counts it had seen) and boxed its vectors,
+                // allocating in the loop (AMD Zen 4, `small`: 10-12 against 5.5-6 ms of experts per step, in about half
+                // of the processes)
+                FloatVector t0 = v.selectFrom(FP4_16).reinterpretAsFloats().fma(FloatVector.fromArray(F16, x16, j), zero);
+                FloatVector t1 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 16), zero);
+                t0 = v.lanewise(VectorOperators.LSHR, 8).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 32), t0);
+                t1 = v.lanewise(VectorOperators.LSHR, 12).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 48), t1);
+                t0 = v.lanewise(VectorOperators.LSHR, 16).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 64), t0);
+                t1 = v.lanewise(VectorOperators.LSHR, 20).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 80), t1);
+                t0 = v.lanewise(VectorOperators.LSHR, 24).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 96), t0);
+                t1 = v.lanewise(VectorOperators.LSHR, 28).selectFrom(FP4_16).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, x16, j + 112), t1);
+                // the scales of blocks g..g+3 per lane: E8M0 byte s as float bits s << 23 is 2^(s-127) for s ≥ 1; for
+                // s = 0 the subnormal 2^-127 is 0x400000, which the max supplies
+                FloatVector scale = IntVector.broadcast(I16, scales.get(SCALES_LE, sOff + g))
+                        .lanewise(VectorOperators.LSHR, QUAD_SHIFTS).lanewise(VectorOperators.AND, 0xFF).lanewise(VectorOperators.LSHL, 23)
+                        .lanewise(VectorOperators.MAX, 0x400000).reinterpretAsFloats();
+                acc = t0.add(t1).fma(scale, acc);
             }
             float sum = acc.reduceLanes(VectorOperators.ADD);
             out[outOff + r] = quads == nb ? sum : sum + wideRest(blocks, bOff, scales, sOff, nb, x16, xOff, quads);

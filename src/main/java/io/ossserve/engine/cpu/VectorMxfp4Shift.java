@@ -1,8 +1,10 @@
 package io.ossserve.engine.cpu;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import io.ossserve.model.Mxfp4;
 import io.ossserve.model.Mxfp4Experts;
@@ -16,9 +18,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Batch-1 MXFP4 rows on 256-bit vectors (AVX2) with the codes decoded by shifts instead of a table lookup: three vector
- * operations per 8 codes, against five for the table decode of {@link VectorMxfp4} (shift, the AND that
- * {@code selectFrom} adds to wrap its indices, the permute, and a shift and XOR that fix the sign).
+ * Batch-1 MXFP4 rows with the codes decoded by shifts instead of a table lookup. On 256-bit vectors (AVX2, {@link #rows}):
+ * three vector operations per 8 codes, against five for the table decode of {@link VectorMxfp4} (shift, the AND that
+ * {@code selectFrom} adds to wrap its indices, the permute, and a shift and XOR that fix the sign). On 512-bit vectors
+ * (AVX-512, {@link #wideRows}): 19 operations per 128 codes against 23.
  * <p>
  * A code's nibble (sign s, exponent e1 e0, mantissa m) is moved to bits 28-31 of its int lane, then shifted right
  * arithmetically by 6: s stays at bit 31 (and is copied into bits 25-30) while e1 e0 m land at bits 22-24. Masked with
@@ -36,8 +39,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The code 0.5 decodes to a subnormal: on AMD Zen 3 the FMA takes it at full speed (with a multiply in place of the
  * first FMA of each chain the loop ran 2.3 times slower, seen), but some processors handle subnormal operands in
  * microcode, so {@link VectorKernels} times both decodes on the first calls and keeps the faster
- * ({@link Mxfp4DecodeChoice}). AMD Zen 3, one thread, rows in L2, alternating in one JVM ({@code Mxfp4DecodeCost}): 5.58-5.62 against 7.21-7.41 ns per block pair at best (4.85-4.89 against
- * 7.17-7.19 with the row loop in the same method, see {@link #rows}; docs/benchmarks.md, seventh session).
+ * ({@link Mxfp4DecodeChoice}). AMD Zen 3, one thread, rows in L2, alternating in one JVM ({@code Mxfp4DecodeCost}):
+ * 5.58-5.62 against 7.21-7.41 ns per block pair at best (4.85-4.89 against 7.17-7.19 with the row loop in the same
+ * method, see {@link #rows}; docs/benchmarks.md, seventh session). AMD Zen 4, 512-bit: see {@link #wideRows}.
  */
 final class VectorMxfp4Shift {
     private VectorMxfp4Shift() {}
@@ -55,6 +59,11 @@ final class VectorMxfp4Shift {
     /** 2^(s-65): the block scale 2^(s-127) times the 2^62 that the decode and the input leave out. */
     private static final float[] SCALE = new float[256];
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, 0xF0);
+
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    /** The biased exponent that 2^(s-65) adds to the scale byte s: 2^(s-65) has the float bits (s + 62) << 23. */
+    private static final int SCALE_EXPONENT_OFFSET = 62;
 
     static {
         for (int s = 0; s < 256; s++) {
@@ -93,17 +102,38 @@ final class VectorMxfp4Shift {
      * it gives NaN in both decodes.
      */
     static boolean layout(float[] x, int xOff, int cols, float[] out, int outOff) {
+        if (!inRange(x, xOff, cols)) {
+            return false;
+        }
+        VectorMxfp4.interleave8(x, xOff, cols, out, outOff);
+        scaleInput(out, outOff, cols);
+        return true;
+    }
+
+    /** As {@link #layout}, in the {@link VectorMxfp4#interleave16} layout that {@link #wideRows} reads. */
+    static boolean wideLayout(float[] x, int xOff, int cols, float[] out, int outOff) {
+        if (!inRange(x, xOff, cols)) {
+            return false;
+        }
+        VectorMxfp4.interleave16(x, xOff, cols, out, outOff);
+        scaleInput(out, outOff, cols);
+        return true;
+    }
+
+    private static boolean inRange(float[] x, int xOff, int cols) {
         for (int i = xOff; i < xOff + cols; i++) {
             float a = Math.abs(x[i]);
             if (a >= MAX_INPUT || (a < MIN_INPUT && a != 0)) {
                 return false;
             }
         }
-        VectorMxfp4.interleave8(x, xOff, cols, out, outOff);
+        return true;
+    }
+
+    private static void scaleInput(float[] out, int outOff, int cols) {
         for (int i = outOff; i < outOff + cols; i++) {
             out[i] *= INPUT_FACTOR;
         }
-        return true;
     }
 
     /**
@@ -152,5 +182,80 @@ final class VectorMxfp4Shift {
             acc = t0.add(t1).fma(scale, acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Rows [r0, r1) of one expert against one token laid out by {@link #wideLayout}, into out[r], on 512-bit vectors
+     * (AVX-512): the shift decode of {@link VectorMxfp4#wideRows}, with the same operations in the same order, so the
+     * same results (the class doc's argument holds lane by lane). Quads of blocks (64 bytes, one 512-bit load; code k of
+     * int lane i is element 8i + k), then a last block pair if the row has one ({@link #scalesFit} refuses odd block
+     * counts).
+     * <p>
+     * The codes are shifted right in 16-bit lanes: one arithmetic shift by 6 decodes the code at bits 12-15 of each
+     * half of an int lane, codes 3 and 7 of the lane: the upper one is then the lane masked with 0x81C00000, the lower
+     * one the lane shifted left by 16 and masked. The lane shifted left by 4, 8 and 12 first gives codes 2 and 6, 1 and
+     * 5, 0 and 4. That is 19 vector operations per 128 codes against 23 for the table decode (a shift, the AND that
+     * {@code selectFrom} adds and a permute per 16 codes, less one shift).
+     * <p>
+     * Unlike {@link #rows}, the row loop is in this method with the quad loop, as in {@link VectorMxfp4#wideRows}: with a
+     * method per row the loop ran at 7.13 ns per quad against 5.44 (AMD Zen 4, one thread, rows in L2; the table decode
+     * 6.23).
+     */
+    static void wideRows(Mxfp4Experts w, int expert, float[] xs, float[] out, int r0, int r1) {
+        MemorySegment blocks = w.blocks(), scales = w.scales();
+        int nb = w.blocksPerRow(), quads = nb & ~3;
+        FloatVector zero = FloatVector.zero(F16);
+        for (int r = r0; r < r1; r++) {
+            long bOff = w.blockOffset(expert, r), sOff = w.scaleOffset(expert, r);
+            FloatVector acc = zero;
+            for (int g = 0; g < quads; g += 4) {
+                int j = Mxfp4.BLOCK * g;
+                IntVector v = IntVector.fromMemorySegment(I16, blocks, bOff + (long) Mxfp4.BYTES_PER_BLOCK * g, LE);
+                // each half of a lane holds its code at bits 12-15 after these shifts; written out, not through helpers
+                // (see row): codes 7|3, 6|2, 5|1, 4|0
+                IntVector c73 = v.reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+                IntVector c62 = v.lanewise(LSHL, 4).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+                IntVector c51 = v.lanewise(LSHL, 8).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+                IntVector c40 = v.lanewise(LSHL, 12).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+                FloatVector t0 = c40.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, xs, j), zero);
+                FloatVector t1 = c51.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, xs, j + 16), zero);
+                t0 = c62.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, xs, j + 32), t0);
+                t1 = c73.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F16, xs, j + 48), t1);
+                t0 = c40.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 64), t0);
+                t1 = c51.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 80), t1);
+                t0 = c62.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 96), t0);
+                t1 = c73.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 112), t1);
+                // 2^(s-65) per lane: the quad's scale byte of the lane's block, plus 62, as a float's exponent field
+                FloatVector scale = IntVector.broadcast(I16, scales.get(VectorMxfp4.SCALES_LE, sOff + g))
+                        .lanewise(LSHR, VectorMxfp4.QUAD_SHIFTS).lanewise(AND, 0xFF).lanewise(ADD, SCALE_EXPONENT_OFFSET)
+                        .lanewise(LSHL, 23).reinterpretAsFloats();
+                acc = t0.add(t1).fma(scale, acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            out[r] = quads == nb ? sum : sum + wideRest(blocks, bOff, scales, sOff, quads, xs);
+        }
+    }
+
+    /**
+     * The last block pair of a row (from block g), in the 256-bit layout and order of {@link VectorMxfp4}'s 64-wide rest:
+     * one chain, then the scales.
+     */
+    private static float wideRest(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int g, float[] xs) {
+        FloatVector p = FloatVector.zero(F);
+        IntVector v = IntVector.fromMemorySegment(I, blocks, bOff + (long) Mxfp4.BYTES_PER_BLOCK * g, LE);
+        int j = Mxfp4.BLOCK * g;
+        for (int k = 0; k < 8; k++) {
+            p = v.lanewise(LSHL, 28 - 4 * k).lanewise(ASHR, 6).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, xs, j + 8 * k), p);
+        }
+        FloatVector scale = FloatVector.broadcast(F, SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF])
+                .blend(SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g + 1) & 0xFF], UPPER_HALF);
+        float rest = 0;
+        rest += p.mul(scale).reduceLanes(VectorOperators.ADD);
+        return rest;
     }
 }

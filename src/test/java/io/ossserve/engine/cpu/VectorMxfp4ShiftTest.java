@@ -42,39 +42,56 @@ class VectorMxfp4ShiftTest {
         return w;
     }
 
-    /** The shapes compared: a pair per row, 16 pairs (small), 45 (gpt-oss), 3. */
+    /** The shapes compared: a pair per row, 16 pairs (small), 45 (gpt-oss: 22 quads and a pair), 3 (a quad and a pair). */
     private static final int[][] SHAPES = {{37, 64}, {19, 1024}, {9, 2880}, {3, 192}};
 
     /**
      * Both decodes on random rows with every scale byte the shift decode accepts (0 is the subnormal 2^-127) and inputs
-     * of normal magnitude, then spread over its whole range; calls {@code check} with each row's two results and
-     * Σ|w·x| (the scale of the rounding errors). Rows from 2 on: a range, not the whole expert.
+     * of normal magnitude, then spread over its whole range, on 256-bit vectors and on 512-bit ones (whatever this
+     * machine's widest: the Vector API runs 512-bit code on AVX2 too, only slower); calls {@code check} with each row's
+     * two results and Σ|w·x| (the scale of the rounding errors). Rows from 2 on: a range, not the whole expert.
      */
     private static void compare(RowCheck check) {
-        for (int[] shape : SHAPES) {
-            int rows = shape[0], cols = shape[1];
-            Random r = new Random(rows * 17L + cols);
-            for (int round = 0; round < 3; round++) {
-                Mxfp4Experts w = experts(r, 2, rows, cols, 191);
-                float[] x = round == 0 ? VectorKernelsTest.random(r, cols) : wideInputs(r, cols);
-                float[] table = new float[cols], shifted = new float[cols];
+        for (boolean wide : new boolean[] {false, true}) {
+            for (int[] shape : SHAPES) {
+                compare(wide, shape[0], shape[1], check);
+            }
+        }
+    }
+
+    private static void compare(boolean wide, int rows, int cols, RowCheck check) {
+        Random r = new Random(rows * 17L + cols);
+        for (int round = 0; round < 3; round++) {
+            Mxfp4Experts w = experts(r, 2, rows, cols, 191);
+            float[] x = round == 0 ? VectorKernelsTest.random(r, cols) : wideInputs(r, cols);
+            float[] table = new float[cols], shifted = new float[cols];
+            if (wide) {
+                VectorMxfp4.interleave16(x, 0, cols, table, 0);
+                assertThat(VectorMxfp4Shift.wideLayout(x, 0, cols, shifted, 0)).isTrue();
+            } else {
                 VectorMxfp4.interleave8(x, 0, cols, table, 0);
                 assertThat(VectorMxfp4Shift.layout(x, 0, cols, shifted, 0)).isTrue();
-                assertThat(VectorMxfp4Shift.scalesFit(w)).isTrue();
-                for (int e = 0; e < 2; e++) {
-                    float[] want = new float[rows], got = new float[rows];
-                    VectorMxfp4.rows(w, e, table, 1, want, 0, rows);
+            }
+            assertThat(VectorMxfp4Shift.scalesFit(w)).isTrue();
+            for (int e = 0; e < 2; e++) {
+                float[] want = new float[rows], got = new float[rows];
+                if (wide) {
+                    VectorMxfp4.wideRows(w, e, table, 0, want, 0, 0, rows);
+                    VectorMxfp4Shift.wideRows(w, e, shifted, got, 2, rows);
+                } else {
+                    VectorMxfp4.pairRows(w, e, table, want, 0, rows);
                     VectorMxfp4Shift.rows(w, e, shifted, got, 2, rows);
-                    assertThat(got[0]).isZero();
-                    assertThat(got[1]).isZero();
-                    for (int row = 2; row < rows; row++) {
-                        double abs = 0;
-                        for (int c = 0; c < cols; c++) {
-                            abs += Math.abs((double) w.get(e, row, c) * x[c]);
-                        }
-                        String what = String.format("%dx%d round %d expert %d row %d", rows, cols, round, e, row);
-                        check.row(what, got[row], want[row], abs);
+                }
+                assertThat(got[0]).isZero();
+                assertThat(got[1]).isZero();
+                for (int row = 2; row < rows; row++) {
+                    double abs = 0;
+                    for (int c = 0; c < cols; c++) {
+                        abs += Math.abs((double) w.get(e, row, c) * x[c]);
                     }
+                    String what = String.format("%s %dx%d round %d expert %d row %d", wide ? "512-bit" : "256-bit", rows,
+                            cols, round, e, row);
+                    check.row(what, got[row], want[row], abs);
                 }
             }
         }
@@ -103,7 +120,7 @@ class VectorMxfp4ShiftTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("rows compared: 360").contains("same bits");
+        assertThat(out).contains("rows compared: 720").contains("same bits");
     }
 
     /** Runs in the interpreter: {@link #compare} with equal bits required; exit code 1 on a difference. */
@@ -173,10 +190,9 @@ class VectorMxfp4ShiftTest {
         huge[100] = 1e19f;                                                 // above 2^62
         VectorKernels table = new VectorKernels(PARALLEL, Mxfp4DecodeChoice.Mode.TABLE);
         VectorKernels shift = new VectorKernels(PARALLEL, Mxfp4DecodeChoice.Mode.SHIFT);
-        // with AVX-512 the 512-bit decode serves batch 1 and the shift decode is never used (the AVX2 JVM of
-        // VectorKernelsAvx2Test checks it is used there)
-        long expectUsed = VectorMxfp4.WIDE_DECODE ? 0 : 1;
-        assertDecodesAgree(table, shift, fits, normal, expectUsed);
+        // the 512-bit shift decode with AVX-512, the 256-bit one otherwise (the AVX2 JVM of VectorKernelsAvx2Test checks
+        // that one is used there too)
+        assertDecodesAgree(table, shift, fits, normal, 1);
         assertDecodesAgree(table, shift, fits, huge, 0);                   // an input out of range: table decode
         assertDecodesAgree(table, shift, tooLarge, normal, 0);              // a scale byte of 200: table decode
         assertThat(table.mxfp4ShiftCalls()).isZero();
