@@ -5,6 +5,10 @@ final class Calibration {
     private Calibration() {}
 
     /**
+     * Runs {@code work} at least {@code minRuns} times and until {@code millis} have passed; returns the best rate
+     * in units per nanosecond (bytes/ns = GB/s, flops/ns = GFLOP/s). The early, not yet compiled runs lose.
+     */
+    /**
      * Fills {@code seg} with distinct 8-byte words (a xorshift sequence per 4 MB chunk) that read as normal floats
      * between 2^-31 and 1, like weights: nothing (page merging by a hypervisor, zero pages) can make the buffer
      * cheaper to read than a model. Seen on this project's VM: a buffer of one repeated byte read at 45.9 and
@@ -33,34 +37,6 @@ final class Calibration {
         }
     }
 
-    /**
-     * For compute peaks: runs {@code piece} once per thread of {@code parallel} (pieces 0..threads-1, one parallel job),
-     * again and again until {@code millis} have passed (at least once), timing each piece on its own; each thread keeps
-     * its best rate (units per nanosecond), and the result is the sum over the threads that ran a piece. Timing the job
-     * as a whole instead gives threads × the slowest thread's rate: on a 2-vCPU VM whose second vCPU ran at half speed
-     * for seconds (a neighbour, presumably), that read 105-108 GFLOP/s while the prefill's balanced pieces reached 154
-     * and both vCPUs at full speed give 236 (AMD Zen 4).
-     */
-    static double bestPerThread(Parallel parallel, long millis, double unitsPerPiece, java.util.function.IntConsumer piece) {
-        java.util.Map<Thread, Double> best = new java.util.concurrent.ConcurrentHashMap<>();
-        int threads = parallel.threads();
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        do {
-            parallel.forRange(threads, 1, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    long t0 = System.nanoTime();
-                    piece.accept(t);
-                    best.merge(Thread.currentThread(), unitsPerPiece / Math.max(1, System.nanoTime() - t0), Math::max);
-                }
-            });
-        } while (System.nanoTime() < deadline);
-        return best.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    /**
-     * Runs {@code work} at least {@code minRuns} times and until {@code millis} have passed; returns the best rate
-     * in units per nanosecond (bytes/ns = GB/s, flops/ns = GFLOP/s). The early, not yet compiled runs lose.
-     */
     static double bestRate(int minRuns, long millis, double unitsPerRun, Runnable work) {
         double best = 0;
         long deadline = System.nanoTime() + millis * 1_000_000L;

@@ -106,17 +106,21 @@ public final class ScalarKernels implements CpuKernels {
 
     @Override
     public double fmaGflops(long millis) {
+        int threads = parallel.threads();
         long iters = 1 << 16;
-        double[] sink = new double[parallel.threads()];
-        return Calibration.bestPerThread(parallel, millis, iters * 6 * 2.0, t -> {
-            // six independent chains with distinct starts (identical chains would be merged by the JIT)
-            float b = 0.999f, c = 1e-3f;
-            float a = 1, d = 2, e = 3, f = 4, g = 5, h = 6;
-            for (long i = 0; i < iters; i++) {
-                a = Math.fma(a, b, c); d = Math.fma(d, b, c); e = Math.fma(e, b, c); f = Math.fma(f, b, c);
-                g = Math.fma(g, b, c); h = Math.fma(h, b, c);
-            }
-            sink[t] = a + d + e + f + g + h;
-        });
+        double[] sink = new double[threads];
+        return Calibration.bestRate(1, millis, threads * iters * 6 * 2.0, () ->
+                parallel.forRange(threads, 1, (from, to) -> {
+                    for (int t = from; t < to; t++) {
+                        // six independent chains with distinct starts (identical chains would be merged by the JIT)
+                        float b = 0.999f, c = 1e-3f;
+                        float a = 1, d = 2, e = 3, f = 4, g = 5, h = 6;
+                        for (long i = 0; i < iters; i++) {
+                            a = Math.fma(a, b, c); d = Math.fma(d, b, c); e = Math.fma(e, b, c); f = Math.fma(f, b, c);
+                            g = Math.fma(g, b, c); h = Math.fma(h, b, c);
+                        }
+                        sink[t] = a + d + e + f + g + h;
+                    }
+                }));
     }
 }

@@ -509,30 +509,26 @@ public final class VectorKernels implements CpuKernels {
             fmaWarm = true;
         }
         long iters = 1 << 16;
-        float[] sink = new float[parallel.threads()];
-        return Calibration.bestPerThread(parallel, millis, iters * 10.0 * FW.length() * 2, t -> sink[t] = fmaChains(iters));
+        return Calibration.bestRate(1, millis, parallel.threads() * iters * 10.0 * FW.length() * 2, () -> fmaRun(iters));
     }
 
     private volatile boolean fmaWarm;
 
     /** Ten independent FMA chains of {@code iters} steps on every thread. */
     private void fmaRun(long iters) {
-        float[] sink = new float[parallel.threads()];
-        parallel.forRange(sink.length, 1, (from, to) -> {
+        int threads = parallel.threads();
+        float[] sink = new float[threads];
+        parallel.forRange(threads, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                sink[t] = fmaChains(iters);
+                FloatVector b = FloatVector.broadcast(FW, 0.999f), c = FloatVector.broadcast(FW, 1e-3f);
+                FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
+                for (long i = 0; i < iters; i++) {
+                    a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c); a4 = a4.fma(b, c);
+                    a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c); a8 = a8.fma(b, c); a9 = a9.fma(b, c);
+                }
+                sink[t] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
+                        .reduceLanes(VectorOperators.ADD);
             }
         });
-    }
-
-    /** Ten independent FMA chains of {@code iters} steps on this thread; their sum, so that none is dead code. */
-    private static float fmaChains(long iters) {
-        FloatVector b = FloatVector.broadcast(FW, 0.999f), c = FloatVector.broadcast(FW, 1e-3f);
-        FloatVector a0 = b, a1 = c, a2 = b, a3 = c, a4 = b, a5 = c, a6 = b, a7 = c, a8 = b, a9 = c;
-        for (long i = 0; i < iters; i++) {
-            a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c); a4 = a4.fma(b, c);
-            a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c); a8 = a8.fma(b, c); a9 = a9.fma(b, c);
-        }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).reduceLanes(VectorOperators.ADD);
     }
 }

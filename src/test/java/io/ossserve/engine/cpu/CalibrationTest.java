@@ -38,28 +38,6 @@ class CalibrationTest {
     }
 
     @Test
-    void aComputePeakSumsEachThreadsBestRateRatherThanWaitingForTheSlowest() {
-        // the caller's pieces take 4 ms, the worker's 1 ms: each thread's best is about 1/4 and 1 unit per ms. Timing
-        // the whole job would give about 2 units per 4 ms (threads × the slowest); each thread on its own sums to 1.25
-        Thread caller = Thread.currentThread();
-        try (Parallel p = new Parallel(2)) {
-            double perMs = 1e6 * Calibration.bestPerThread(p, 300, 1, t -> sleep(Thread.currentThread() == caller ? 4 : 1));
-            assertThat(perMs).isBetween(1.0, 1.3);
-        }
-        try (Parallel one = new Parallel(1)) {
-            assertThat(1e6 * Calibration.bestPerThread(one, 0, 1, t -> sleep(2))).as("at least one run").isBetween(0.3, 0.51);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Test
     void streamBuffersAreWholeChunksAndTheProbeMeasuresThem() {
         try (Arena arena = Arena.ofShared(); Parallel p = new Parallel(2)) {
             assertThat(CpuKernels.streamBuffer(arena, 1, p).byteSize()).isEqualTo(4L << 20);
