@@ -182,6 +182,16 @@ class CliTest {
     }
 
     @Test
+    void thePeakAroundEachPrefillRunIsNeverCountedBelowThePeakAtTheStart() {
+        double[] readings = {105.5, 236.0, 250.1};
+        int[] i = {0};
+        java.util.function.DoubleSupplier peak = BenchEngineCommand.notBelow(236.4, () -> readings[i[0]++]);
+        assertThat(peak.getAsDouble()).isEqualTo(236.4);
+        assertThat(peak.getAsDouble()).isEqualTo(236.4);
+        assertThat(peak.getAsDouble()).isEqualTo(250.1);
+    }
+
+    @Test
     void benchEngineReportsSpeedAgainstTheMachinesOwnFloors() {
         Run r = run("bench", "engine", "--model", TestModels.tiny().toString(), "--prompt-len", "8", "--gen-len", "2",
                 "--repeats", "1", "--calibration-mb", "64", "--profile");
@@ -194,6 +204,11 @@ class CliTest {
         // the same for prefill against the FMA peak measured around each prefill run
         String pv = r.out().lines().filter(l -> l.startsWith("prefill vs peak")).findFirst().orElseThrow();
         assertThat(pv).matches("prefill vs peak +[0-9.]+% \\(median of the runs, .*: [0-9.]+% \\([0-9.]+ of [0-9.]+ GFLOP/s\\)\\)");
+        // ... never counted below the peak measured at the start
+        String machine = r.out().lines().filter(l -> l.startsWith("machine")).findFirst().orElseThrow();
+        double startPeak = Double.parseDouble(machine.replaceAll(".*FMA peak ([0-9.]+) GFLOP/s.*", "$1"));
+        double runPeak = Double.parseDouble(pv.replaceAll(".*\\([0-9.]+ of ([0-9.]+) GFLOP/s\\)\\)$", "$1"));
+        assertThat(runPeak).as(machine + " / " + pv).isGreaterThanOrEqualTo(startPeak - 0.05);
         // --profile: one line per phase; the phases are disjoint parts of the timed steps, so they add up to at most
         // the step time (less by whatever ran between steps, e.g. a GC pause)
         String profile = r.out().substring(r.out().indexOf("profile "));

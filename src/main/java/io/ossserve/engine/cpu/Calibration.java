@@ -5,10 +5,6 @@ final class Calibration {
     private Calibration() {}
 
     /**
-     * Runs {@code work} at least {@code minRuns} times and until {@code millis} have passed; returns the best rate
-     * in units per nanosecond (bytes/ns = GB/s, flops/ns = GFLOP/s). The early, not yet compiled runs lose.
-     */
-    /**
      * Fills {@code seg} with distinct 8-byte words (a xorshift sequence per 4 MB chunk) that read as normal floats
      * between 2^-31 and 1, like weights: nothing (page merging by a hypervisor, zero pages) can make the buffer
      * cheaper to read than a model. Seen on this project's VM: a buffer of one repeated byte read at 45.9 and
@@ -37,6 +33,10 @@ final class Calibration {
         }
     }
 
+    /**
+     * Runs {@code work} at least {@code minRuns} times and until {@code millis} have passed; returns the best rate
+     * in units per nanosecond (bytes/ns = GB/s, flops/ns = GFLOP/s). The early, not yet compiled runs lose.
+     */
     static double bestRate(int minRuns, long millis, double unitsPerRun, Runnable work) {
         double best = 0;
         long deadline = System.nanoTime() + millis * 1_000_000L;
