@@ -102,21 +102,26 @@ final class VectorMxfp4Shift {
      * it gives NaN in both decodes.
      */
     static boolean layout(float[] x, int xOff, int cols, float[] out, int outOff) {
-        if (!inRange(x, xOff, cols)) {
-            return false;
-        }
-        VectorMxfp4.interleave8(x, xOff, cols, out, outOff);
-        scaleInput(out, outOff, cols);
-        return true;
+        return laidOut(false, x, xOff, cols, out, outOff);
     }
 
     /** As {@link #layout}, in the {@link VectorMxfp4#interleave16} layout that {@link #wideRows} reads. */
     static boolean wideLayout(float[] x, int xOff, int cols, float[] out, int outOff) {
+        return laidOut(true, x, xOff, cols, out, outOff);
+    }
+
+    private static boolean laidOut(boolean wide, float[] x, int xOff, int cols, float[] out, int outOff) {
         if (!inRange(x, xOff, cols)) {
             return false;
         }
-        VectorMxfp4.interleave16(x, xOff, cols, out, outOff);
-        scaleInput(out, outOff, cols);
+        if (wide) {
+            VectorMxfp4.interleave16(x, xOff, cols, out, outOff);
+        } else {
+            VectorMxfp4.interleave8(x, xOff, cols, out, outOff);
+        }
+        for (int i = outOff; i < outOff + cols; i++) {
+            out[i] *= INPUT_FACTOR;
+        }
         return true;
     }
 
@@ -128,12 +133,6 @@ final class VectorMxfp4Shift {
             }
         }
         return true;
-    }
-
-    private static void scaleInput(float[] out, int outOff, int cols) {
-        for (int i = outOff; i < outOff + cols; i++) {
-            out[i] *= INPUT_FACTOR;
-        }
     }
 
     /**
