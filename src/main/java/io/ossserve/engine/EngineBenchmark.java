@@ -113,8 +113,8 @@ public final class EngineBenchmark {
     }
 
     /** Decode steps of the warm-up, and the time after which it stops short of them (a slow model on the CPU). */
-    static final int WARM_DECODE_STEPS = 640;
-    static final long WARM_DECODE_MAX_NANOS = 20_000_000_000L;
+    private static final int WARM_DECODE_STEPS = 640;
+    private static final long WARM_DECODE_MAX_NANOS = 20_000_000_000L;
 
     /** Seconds for {@code steps} decode steps of {@code batch} sequences after a prompt of {@code promptLength}. */
     public static double decodeSeconds(StepBackend b, int batch, int promptLength, int steps, long seed, Runnable beforeTiming) {
