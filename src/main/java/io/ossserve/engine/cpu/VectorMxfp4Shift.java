@@ -4,7 +4,7 @@ import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ROL;
 
 import io.ossserve.model.Mxfp4;
 import io.ossserve.model.Mxfp4Experts;
@@ -204,6 +204,10 @@ final class VectorMxfp4Shift {
     static void wideRows(Mxfp4Experts w, int expert, float[] xs, float[] out, int r0, int r1) {
         MemorySegment blocks = w.blocks(), scales = w.scales();
         int nb = w.blocksPerRow(), quads = nb & ~3;
+        if (quads == nb) {
+            wideFlat(w, expert, xs, out, r0, r1);
+            return;
+        }
         FloatVector zero = FloatVector.zero(F16);
         for (int r = r0; r < r1; r++) {
             long bOff = w.blockOffset(expert, r), sOff = w.scaleOffset(expert, r);
@@ -231,12 +235,58 @@ final class VectorMxfp4Shift {
                 t1 = c73.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 112), t1);
                 // 2^(s-65) per lane: the quad's scale byte of the lane's block, plus 62, as a float's exponent field
                 FloatVector scale = IntVector.broadcast(I16, scales.get(VectorMxfp4.SCALES_LE, sOff + g))
-                        .lanewise(LSHR, VectorMxfp4.QUAD_SHIFTS).lanewise(AND, 0xFF).lanewise(ADD, SCALE_EXPONENT_OFFSET)
-                        .lanewise(LSHL, 23).reinterpretAsFloats();
+                        .lanewise(ROL, VectorMxfp4.QUAD_ROTATIONS).lanewise(AND, VectorMxfp4.EXPONENT_FIELD)
+                        .lanewise(ADD, SCALE_EXPONENT_OFFSET << 23).reinterpretAsFloats();
                 acc = t0.add(t1).fma(scale, acc);
             }
             float sum = acc.reduceLanes(VectorOperators.ADD);
             out[r] = quads == nb ? sum : sum + wideRest(blocks, bOff, scales, sOff, quads, xs);
+        }
+    }
+
+    /**
+     * {@link #wideRows} for rows of whole quads: one flat loop over all quads of rows [r0, r1) (an expert's rows are
+     * contiguous, and so are their scales), the row's sum stored and the input offset wrapped at each row end. The same
+     * operations in the same order per row as {@link #wideRows}, so the same bits. The row loop sets up the segment
+     * checks, the loop and its spills again for every row: with 8 quads per row (1024 columns) that cost about a tenth
+     * (AMD Zen 4, one thread, 256 rows × 1024 in L2, one JVM: 5.44 against 6.06 ns per quad).
+     */
+    private static void wideFlat(Mxfp4Experts w, int expert, float[] xs, float[] out, int r0, int r1) {
+        MemorySegment blocks = w.blocks(), scales = w.scales();
+        int rowEnd = w.blocksPerRow() * Mxfp4.BLOCK;             // input floats per row
+        long b = w.blockOffset(expert, r0), s = w.scaleOffset(expert, r0);
+        long end = b + (long) (r1 - r0) * w.blocksPerRow() * Mxfp4.BYTES_PER_BLOCK;
+        FloatVector zero = FloatVector.zero(F16), acc = zero;
+        int j = 0, r = r0;
+        for (; b < end; b += 4 * Mxfp4.BYTES_PER_BLOCK, s += 4) {
+            // the quad body of wideRows, written out the same way (no helpers: see row)
+            IntVector v = IntVector.fromMemorySegment(I16, blocks, b, LE);
+            IntVector c73 = v.reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+            IntVector c62 = v.lanewise(LSHL, 4).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+            IntVector c51 = v.lanewise(LSHL, 8).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+            IntVector c40 = v.lanewise(LSHL, 12).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
+            FloatVector t0 = c40.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F16, xs, j), zero);
+            FloatVector t1 = c51.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F16, xs, j + 16), zero);
+            t0 = c62.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F16, xs, j + 32), t0);
+            t1 = c73.lanewise(LSHL, 16).lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F16, xs, j + 48), t1);
+            t0 = c40.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 64), t0);
+            t1 = c51.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 80), t1);
+            t0 = c62.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 96), t0);
+            t1 = c73.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F16, xs, j + 112), t1);
+            FloatVector scale = IntVector.broadcast(I16, scales.get(VectorMxfp4.SCALES_LE, s))
+                    .lanewise(ROL, VectorMxfp4.QUAD_ROTATIONS).lanewise(AND, VectorMxfp4.EXPONENT_FIELD)
+                    .lanewise(ADD, SCALE_EXPONENT_OFFSET << 23).reinterpretAsFloats();
+            acc = t0.add(t1).fma(scale, acc);
+            j += 4 * Mxfp4.BLOCK;
+            if (j == rowEnd) {
+                out[r++] = acc.reduceLanes(VectorOperators.ADD);
+                acc = zero;
+                j = 0;
+            }
         }
     }
 
