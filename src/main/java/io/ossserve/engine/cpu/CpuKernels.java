@@ -66,6 +66,17 @@ public interface CpuKernels {
      */
     void swiglu(float[] h, float[] bias, int biasOff, int tokens, int inter, float alpha, float limit, float[] out);
 
+    /**
+     * {@link #swiglu} of several experts at once ({@code out[i]} from {@code h[i]}, the bias from {@code biasOff[i]},
+     * {@code tokens[i]} rows each), e.g. a decode step's experts. Implementations may run them as one parallel job;
+     * the results are those of one {@link #swiglu} call per expert.
+     */
+    default void swiglu(float[][] h, float[] bias, int[] biasOff, int[] tokens, int inter, float alpha, float limit, float[][] out) {
+        for (int i = 0; i < h.length; i++) {
+            swiglu(h[i], bias, biasOff[i], tokens[i], inter, alpha, limit, out[i]);
+        }
+    }
+
     /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 

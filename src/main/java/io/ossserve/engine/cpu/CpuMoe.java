@@ -76,12 +76,13 @@ final class CpuMoe {
         kernels.matmulMxfp4(lw.mlp1(), experts, in, tokens, h1);
         float[][] act = new float[active][];     // [n, I]
         float[][] y = new float[active][];       // [n, H]
+        int[] biasOff = new int[active];
         for (a = 0; a < active; a++) {
             act[a] = new float[tokens[a] * inter];
             y[a] = new float[tokens[a] * h];
-            kernels.swiglu(h1[a], lw.mlp1Bias(), experts[a] * 2 * inter, tokens[a], inter, (float) c.swigluAlpha(),
-                    (float) c.swigluLimit(), act[a]);
+            biasOff[a] = experts[a] * 2 * inter;
         }
+        kernels.swiglu(h1, lw.mlp1Bias(), biasOff, tokens, inter, (float) c.swigluAlpha(), (float) c.swigluLimit(), act);
         kernels.matmulMxfp4(lw.mlp2(), experts, act, tokens, y);
         // each element of x gets its experts' outputs in expert order, whatever the split into column ranges: the sum
         // order is fixed; a prefill chunk's rows are split across threads by columns

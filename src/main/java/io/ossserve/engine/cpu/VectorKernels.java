@@ -375,33 +375,57 @@ public final class VectorKernels implements CpuKernels {
 
     @Override
     public void swiglu(float[] h, float[] bias, int biasOff, int tokens, int inter, float alpha, float limit, float[] out) {
-        // tokens are independent: a prefill chunk's are split across threads
-        parallel.forRange(tokens, SWIGLU_GRAIN, (t0, t1) -> swiglu(h, bias, biasOff, t0, t1, inter, alpha, limit, out));
+        swiglu(new float[][] {h}, bias, new int[] {biasOff}, new int[] {tokens}, inter, alpha, limit, new float[][] {out});
     }
 
-    /** Tokens per piece of a parallel SwiGLU (a token of gpt-oss: 2880 gates, a few µs). */
-    private static final int SWIGLU_GRAIN = 8;
+    /**
+     * All experts' tokens in one parallel job of (expert, token, {@link #SWIGLU_COLUMNS} columns) units: a decode
+     * step's four experts ran one after another on one thread, about 4 µs each (`small`, 1024 columns). The column
+     * ranges start at multiples of the vector width, so every element takes the same path (vector or scalar tail) as
+     * in one pass over the row: the same bits however the work is split.
+     */
+    @Override
+    public void swiglu(float[][] h, float[] bias, int[] biasOff, int[] tokens, int inter, float alpha, float limit, float[][] out) {
+        int chunks = (inter + SWIGLU_COLUMNS - 1) / SWIGLU_COLUMNS;
+        int[] first = new int[h.length + 1];                 // first unit of each expert
+        for (int i = 0; i < h.length; i++) {
+            first[i + 1] = first[i] + tokens[i] * chunks;
+        }
+        parallel.forRange(first[h.length], 1, (u0, u1) -> {
+            float[] gate = new float[SWIGLU_COLUMNS], lin = new float[SWIGLU_COLUMNS];
+            for (int u = u0, i = 0; u < u1; u++) {
+                while (u >= first[i + 1]) {
+                    i++;
+                }
+                int t = (u - first[i]) / chunks, c0 = (u - first[i]) % chunks * SWIGLU_COLUMNS;
+                swiglu(h[i], bias, biasOff[i], t, c0, Math.min(inter, c0 + SWIGLU_COLUMNS), inter, alpha, limit, out[i], gate, lin);
+            }
+        });
+    }
 
-    private static void swiglu(float[] h, float[] bias, int biasOff, int t0, int t1, int inter, float alpha, float limit, float[] out) {
-        float[] gate = new float[inter], lin = new float[inter];
-        for (int t = t0; t < t1; t++) {
-            int hOff = t * 2 * inter;
-            for (int j = 0; j < inter; j++) {                      // de-interleave and add the bias
-                gate[j] = h[hOff + 2 * j] + bias[biasOff + 2 * j];
-                lin[j] = h[hOff + 2 * j + 1] + bias[biasOff + 2 * j + 1];
-            }
-            int j = 0;
-            for (; j + L <= inter; j += L) {
-                FloatVector g = FloatVector.fromArray(F, gate, j).min(limit);
-                FloatVector l = FloatVector.fromArray(F, lin, j).max(-limit).min(limit);
-                FloatVector sig = FloatVector.broadcast(F, 1f).div(g.mul(-alpha).lanewise(VectorOperators.EXP).add(1f));
-                g.mul(sig).mul(l.add(1f)).intoArray(out, t * inter + j);
-            }
-            for (; j < inter; j++) {
-                float g = Math.min(gate[j], limit);
-                float l = Math.max(-limit, Math.min(lin[j], limit));
-                out[t * inter + j] = g * (float) (1.0 / (1.0 + Math.exp(-alpha * g))) * (l + 1f);
-            }
+    /** Columns per unit of the parallel SwiGLU (a multiple of the vector width). */
+    private static final int SWIGLU_COLUMNS = 256;
+
+    /** Token t's columns [c0, c1) ({@code gate} and {@code lin}: scratch of at least c1 - c0 floats). */
+    private static void swiglu(float[] h, float[] bias, int biasOff, int t, int c0, int c1, int inter, float alpha, float limit,
+            float[] out, float[] gate, float[] lin) {
+        int hOff = t * 2 * inter, n = c1 - c0;
+        for (int j = 0; j < n; j++) {                          // de-interleave and add the bias
+            int k = 2 * (c0 + j);
+            gate[j] = h[hOff + k] + bias[biasOff + k];
+            lin[j] = h[hOff + k + 1] + bias[biasOff + k + 1];
+        }
+        int j = 0, o = t * inter + c0;
+        for (; j + L <= n; j += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, j).min(limit);
+            FloatVector l = FloatVector.fromArray(F, lin, j).max(-limit).min(limit);
+            FloatVector sig = FloatVector.broadcast(F, 1f).div(g.mul(-alpha).lanewise(VectorOperators.EXP).add(1f));
+            g.mul(sig).mul(l.add(1f)).intoArray(out, o + j);
+        }
+        for (; j < n; j++) {
+            float g = Math.min(gate[j], limit);
+            float l = Math.max(-limit, Math.min(lin[j], limit));
+            out[o + j] = g * (float) (1.0 / (1.0 + Math.exp(-alpha * g))) * (l + 1f);
         }
     }
 

@@ -264,6 +264,37 @@ class VectorKernelsTest {
         assertThat((double) one[0]).isCloseTo(7.0 / (1 + Math.exp(-1.702 * 7)) * (-7 + 1), org.assertj.core.data.Offset.offset(1e-5));
     }
 
+    @Test
+    void swigluOfSeveralExpertsInOneJobGivesEachExpertsOwnBits() {
+        // 603 columns: three units of 256 columns per token, the last with a scalar tail of 3
+        int inter = 603;
+        int[] tokens = {1, 3, 2}, biasOff = {2 * 2 * inter, 0, 2 * inter};
+        Random r = new Random(603);
+        float[] bias = random(r, 3 * 2 * inter);
+        float[][] h = new float[3][], got = new float[3][];
+        for (int i = 0; i < 3; i++) {
+            h[i] = new float[tokens[i] * 2 * inter];
+            for (int j = 0; j < h[i].length; j++) {
+                h[i][j] = (float) (r.nextGaussian() * 6);
+            }
+            got[i] = new float[tokens[i] * inter];
+        }
+        FAST.swiglu(h, bias, biasOff, tokens, inter, 1.702f, 7f, got);
+        try (Parallel one = new Parallel(1)) {
+            CpuKernels serial = CpuBackends.kernels(CpuBackends.Kernels.VECTOR, one);
+            for (int i = 0; i < 3; i++) {
+                float[] alone = new float[tokens[i] * inter], want = new float[tokens[i] * inter];
+                serial.swiglu(h[i], bias, biasOff[i], tokens[i], inter, 1.702f, 7f, alone);
+                REF.swiglu(h[i], bias, biasOff[i], tokens[i], inter, 1.702f, 7f, want);
+                assertThat(got[i]).as("expert %d: the same bits as alone on one thread", i).isEqualTo(alone);
+                for (int j = 0; j < want.length; j++) {
+                    assertThat(got[i][j]).as("expert %d element %d", i, j)
+                            .isCloseTo(want[j], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(want[j]))));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"1", "7", "64", "131"})
     void expShiftMatchesReference(int n) {
