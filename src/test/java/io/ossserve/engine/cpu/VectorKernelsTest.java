@@ -265,8 +265,10 @@ class VectorKernelsTest {
     }
 
     @Test
-    void swigluOfSeveralExpertsInOneJobGivesEachExpertsOwnBits() {
-        // 603 columns: three units of 256 columns per token, the last with a scalar tail of 3
+    void swigluOfSeveralExpertsInOneJobMatchesEachExpertAlone() {
+        // 603 columns: three units of 256 columns per token, the last with a scalar tail of 3. Compared within 16
+        // ulps, not to the bit: the Vector API's exp gives other bits interpreted than compiled, and the two calls here
+        // may run in different tiers
         int inter = 603;
         int[] tokens = {1, 3, 2}, biasOff = {2 * 2 * inter, 0, 2 * inter};
         Random r = new Random(603);
@@ -286,8 +288,9 @@ class VectorKernelsTest {
                 float[] alone = new float[tokens[i] * inter], want = new float[tokens[i] * inter];
                 serial.swiglu(h[i], bias, biasOff[i], tokens[i], inter, 1.702f, 7f, alone);
                 REF.swiglu(h[i], bias, biasOff[i], tokens[i], inter, 1.702f, 7f, want);
-                assertThat(got[i]).as("expert %d: the same bits as alone on one thread", i).isEqualTo(alone);
                 for (int j = 0; j < want.length; j++) {
+                    assertThat(got[i][j]).as("expert %d element %d against the expert alone on one thread", i, j)
+                            .isCloseTo(alone[j], org.assertj.core.data.Offset.offset(16 * Math.ulp(alone[j])));
                     assertThat(got[i][j]).as("expert %d element %d", i, j)
                             .isCloseTo(want[j], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(want[j]))));
                 }
@@ -311,10 +314,11 @@ class VectorKernelsTest {
     /**
      * The blocked attention against the row-by-row reference: rows with their own visible ranges (one sees a single
      * key), keys scattered in the layer arrays as in a paged cache, key counts that are not a multiple of the 8-key
-     * block and head sizes that are not a multiple of the 8-dimension block.
+     * block and head sizes that are not a multiple of the 8-dimension block. With 512-bit vectors, up to 8 rows take the
+     * 256-bit kernel and more the 512-bit one (12: lanes left over there too).
      */
     @ParameterizedTest
-    @CsvSource({"8,64,64", "3,1,64", "5,13,20", "16,200,64", "1,9,8", "4,131,72"})
+    @CsvSource({"8,64,64", "3,1,64", "5,13,20", "16,200,64", "1,9,8", "4,131,72", "12,40,64", "9,17,24"})
     void attendMatchesReference(int m, int n, int hd) {
         m = Math.min(m, FAST.attendRows());
         assertAttendMatches(FAST, m, n, hd, new Random(31L * m + n + hd));
