@@ -25,7 +25,7 @@ public final class TestModels {
 
     /** A narrow model with a 5-token sliding window and a small vocabulary-sized lm_head (real vocab). */
     public static Path shortWindow() {
-        GptOssConfig c = Presets.shape(3, 4, 2, 32, 32, 16, 2, 1, 5);
+        GptOssConfig c = Presets.shape(3, 4, 2, 32, 32, 16, 4, 2, 5);      // 4 query heads on 2 KV heads
         return get("window5", c, 11, RandomCheckpoint.Layouts.HF);
     }
 

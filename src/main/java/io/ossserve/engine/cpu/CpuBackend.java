@@ -66,7 +66,7 @@ public final class CpuBackend implements StepBackend {
         if (capacity < 1 || capacity > c.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("KV cache capacity " + capacity + " must be in [1, " + c.maxPositionEmbeddings() + "]");
         }
-        return new CpuKvCache(c.numLayers(), c.kvWidth(), capacity);
+        return new CpuKvCache(c.numLayers(), c.kvWidth(), c.headDim(), capacity);
     }
 
     @Override
@@ -125,9 +125,11 @@ public final class CpuBackend implements StepBackend {
                 rope.apply(q, i * qw, c.numHeads(), ropeTable, i * hd);
                 rope.apply(k, i * kvw, c.numKvHeads(), ropeTable, i * hd);
                 CpuKvCache cache = (CpuKvCache) chunks.get(chunkOf[i]).cache();
-                int at = cache.offset(pos[i]);
-                System.arraycopy(k, i * kvw, cache.keys[lw.index()], at, kvw);
-                System.arraycopy(v, i * kvw, cache.values[lw.index()], at, kvw);
+                for (int g = 0; g < c.numKvHeads(); g++) {
+                    int at = cache.offset(pos[i], g);
+                    System.arraycopy(k, i * kvw + g * hd, cache.keys[lw.index()], at, hd);
+                    System.arraycopy(v, i * kvw + g * hd, cache.values[lw.index()], at, hd);
+                }
             }
             lap = lap(prof, lap, Phase.QKV);
             attention(lw, chunks, chunkOf, pos, q, rows, attn);
@@ -301,7 +303,7 @@ public final class CpuBackend implements StepBackend {
                     kvOff = new int[Math.max(n, kvOff.length * 2)];
                 }
                 for (int j = 0; j < n; j++) {
-                    kvOff[j] = cache.offset(first + j) + g * hd;
+                    kvOff[j] = cache.offset(first + j, g);
                 }
                 int h0 = g * group + hb * headsPerUnit, h1 = Math.min(h0 + headsPerUnit, (g + 1) * group);
                 int m = 0;

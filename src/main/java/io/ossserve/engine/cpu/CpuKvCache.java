@@ -2,21 +2,27 @@ package io.ossserve.engine.cpu;
 
 import io.ossserve.engine.BlockTable;
 import io.ossserve.engine.KvCache;
-import java.util.Arrays;
 
 /**
- * Post-RoPE keys and values of one sequence, float32, per layer. Two layouts:
+ * Post-RoPE keys and values of one sequence, float32, per layer, each KV head's positions side by side (a head's keys
+ * are read as one stream by the attention: one cache flushed, a unit of 192 keys took 41 µs with the heads interleaved
+ * per position, 27 with them apart; docs/benchmarks.md, ninth session). Two layouts:
  * <ul>
- * <li>contiguous: the sequence's own arrays {@code [positions, kvHeads·headDim]}, grown by doubling up to the
- *     capacity ({@link io.ossserve.engine.StepBackend#newCache});</li>
- * <li>paged: a view of a shared {@link CpuPagedKvStore} pool {@code [blocks, blockSize, kvHeads·headDim]}; position
+ * <li>contiguous: the sequence's own arrays {@code [kvHeads, allocated positions, headDim]}, grown by doubling up to
+ *     the capacity ({@link io.ossserve.engine.StepBackend#newCache});</li>
+ * <li>paged: a view of a shared {@link CpuPagedKvStore} pool {@code [blocks, kvHeads, blockSize, headDim]}; position
  *     {@code p} lives at slot {@code p % blockSize} of block {@code table.get(p / blockSize)}.</li>
  * </ul>
- * {@link #offset(int)} maps a position to its first float in {@code keys[layer]} / {@code values[layer]}.
+ * {@link #offset(int, int)} maps a position and a KV head to its first float in {@code keys[layer]} /
+ * {@code values[layer]}.
  */
 final class CpuKvCache implements KvCache {
     private final int capacity;
     private final int width;
+    private final int headDim;
+    private final int heads;
+    /** Contiguous layout: the positions allocated per head. */
+    private int stride;
     final float[][] keys;
     final float[][] values;
     private final BlockTable table;
@@ -25,15 +31,18 @@ final class CpuKvCache implements KvCache {
     private int length;
     private boolean closed;
 
-    CpuKvCache(int layers, int width, int capacity) {
+    CpuKvCache(int layers, int width, int headDim, int capacity) {
         this.capacity = capacity;
         this.width = width;
+        this.headDim = headDim;
+        this.heads = width / headDim;
         this.table = null;
         this.blockShift = 0;
         this.blockMask = 0;
         keys = new float[layers][];
         values = new float[layers][];
         int initial = Math.min(capacity, 64);
+        stride = initial;
         for (int l = 0; l < layers; l++) {
             keys[l] = new float[initial * width];
             values[l] = new float[initial * width];
@@ -41,9 +50,12 @@ final class CpuKvCache implements KvCache {
     }
 
     /** A paged view over shared pool arrays (not copied) whose first {@code length} positions are filled. */
-    CpuKvCache(float[][] poolKeys, float[][] poolValues, int width, int blockSize, BlockTable table, int length, int capacity) {
+    CpuKvCache(float[][] poolKeys, float[][] poolValues, int width, int headDim, int blockSize, BlockTable table, int length,
+            int capacity) {
         this.capacity = capacity;
         this.width = width;
+        this.headDim = headDim;
+        this.heads = width / headDim;
         this.table = table;
         this.blockShift = Integer.numberOfTrailingZeros(blockSize);
         this.blockMask = blockSize - 1;
@@ -52,12 +64,12 @@ final class CpuKvCache implements KvCache {
         this.length = length;
     }
 
-    /** First float of position {@code pos} in the per-layer arrays. */
-    int offset(int pos) {
+    /** First float of KV head {@code head} at position {@code pos} in the per-layer arrays ({@code headDim} floats). */
+    int offset(int pos, int head) {
         if (table == null) {
-            return pos * width;
+            return (head * stride + pos) * headDim;
         }
-        return ((table.get(pos >>> blockShift) << blockShift) | (pos & blockMask)) * width;
+        return (((table.get(pos >>> blockShift) * heads + head) << blockShift) + (pos & blockMask)) * headDim;
     }
 
     @Override
@@ -93,14 +105,24 @@ final class CpuKvCache implements KvCache {
             }
             return;
         }
-        if (positions * width <= keys[0].length) {
+        if (positions <= stride) {
             return;
         }
-        int grown = Math.min(capacity, Math.max(positions, keys[0].length / width * 2));
+        int grown = Math.min(capacity, Math.max(positions, stride * 2));
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = Arrays.copyOf(keys[l], grown * width);
-            values[l] = Arrays.copyOf(values[l], grown * width);
+            keys[l] = regrown(keys[l], grown);
+            values[l] = regrown(values[l], grown);
         }
+        stride = grown;
+    }
+
+    /** {@code a} with each head's positions moved to a stride of {@code grown}. */
+    private float[] regrown(float[] a, int grown) {
+        float[] b = new float[grown * width];
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(a, h * stride * headDim, b, h * grown * headDim, stride * headDim);
+        }
+        return b;
     }
 
     void advance(int n) {

@@ -6,13 +6,14 @@ import io.ossserve.engine.KvCache;
 import io.ossserve.model.GptOssConfig;
 
 /**
- * The CPU backend's paged KV pool: per layer one float32 array {@code [numBlocks, blockSize, kvHeads·headDim]} for
+ * The CPU backend's paged KV pool: per layer one float32 array {@code [numBlocks, kvHeads, blockSize, headDim]} for
  * keys and one for values, allocated once (the memory budget). Sequences are views ({@link CpuKvCache}) over it.
  */
 public final class CpuPagedKvStore implements KvBlockStore {
     private final int numBlocks;
     private final int blockSize;
     private final int width;
+    private final int headDim;
     private final float[][] keys;
     private final float[][] values;
 
@@ -27,6 +28,7 @@ public final class CpuPagedKvStore implements KvBlockStore {
         this.numBlocks = numBlocks;
         this.blockSize = blockSize;
         this.width = c.kvWidth();
+        this.headDim = c.headDim();
         keys = new float[c.numLayers()][];
         values = new float[c.numLayers()][];
         for (int l = 0; l < c.numLayers(); l++) {
@@ -69,7 +71,7 @@ public final class CpuPagedKvStore implements KvBlockStore {
 
     @Override
     public KvCache sequence(BlockTable table, int length, int capacity) {
-        return new CpuKvCache(keys, values, width, blockSize, table, length, capacity);
+        return new CpuKvCache(keys, values, width, headDim, blockSize, table, length, capacity);
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CpuBackendTest {
 
@@ -107,15 +109,19 @@ class CpuBackendTest {
         }
     }
 
-    @Test
-    void decodingTokenByTokenEqualsFullRecomputationPastTheWindow() {
+    /**
+     * 16 tokens in a cache of 32 positions; 150 in one of 200, which grows (its keys and values moved to a longer stride
+     * per KV head) from 64 positions to 128 and to 200 while decoding.
+     */
+    @ParameterizedTest
+    @CsvSource({"16,32,4", "150,200,40"})
+    void decodingTokenByTokenEqualsFullRecomputationPastTheWindow(int length, int capacity, int prefix) {
         Path dir = TestModels.shortWindow();
-        int[] tokens = randomTokens(99, 16);   // window is 5
+        int[] tokens = randomTokens(99, length);   // window is 5
         try (Checkpoint ck = Checkpoint.open(dir); StepBackend b = CpuBackends.create(ck.weights(), CpuBackends.Kernels.VECTOR, 2)) {
             float[][] full = promptLogits(b, tokens);
-            try (KvCache cache = b.newCache(32)) {
+            try (KvCache cache = b.newCache(capacity)) {
                 float[][] inc = new float[tokens.length][];
-                int prefix = 4;
                 int[] first = java.util.Arrays.copyOf(tokens, prefix);
                 b.step(List.of(new StepChunk(cache, first, StepChunk.Logits.ALL)), (ci, j, l) -> inc[j] = l.clone());
                 for (int t = prefix; t < tokens.length; t++) {
