@@ -40,8 +40,9 @@ import jdk.incubator.vector.VectorSpecies;
  * first FMA of each chain the loop ran 2.3 times slower, seen), but some processors handle subnormal operands in
  * microcode, so {@link VectorKernels} times both decodes on the first calls and keeps the faster
  * ({@link Mxfp4DecodeChoice}). AMD Zen 3, one thread, rows in L2, alternating in one JVM ({@code Mxfp4DecodeCost}):
- * 5.58-5.62 against 7.21-7.41 ns per block pair at best (4.85-4.89 against 7.17-7.19 with the row loop in the same
- * method, see {@link #rows}; docs/benchmarks.md, seventh session). AMD Zen 4, 512-bit: see {@link #wideRows}.
+ * 5.58-5.62 against 7.21-7.41 ns per block pair at best with a loop per row (4.85-4.89 against 7.17-7.19 with the
+ * row loop in the same method; docs/benchmarks.md, seventh session), before the 16-bit decode and the flat loop of
+ * {@link #rows}. AMD Zen 4, 512-bit: see {@link #wideRows}.
  */
 final class VectorMxfp4Shift {
     private VectorMxfp4Shift() {}
@@ -136,33 +137,35 @@ final class VectorMxfp4Shift {
     }
 
     /**
-     * Rows [r0, r1) of one expert against one token laid out by {@link #layout}, into out[r], one {@link #row} call per
-     * row. With both loops in one method (about 15% faster per block pair at best: 4.85-4.89 against 5.58-5.62 ns) the JIT
-     * compiled the pair loop badly in about half of the bench processes (the weights segment's liveness check left in
-     * the loop, a constant reloaded eight times per pair, spills) and the table decode won the timing there (7 of 13
-     * processes); with the pair loop in its own method 10 of 10 chose the shift decode.
+     * Rows [r0, r1) of one expert against one token laid out by {@link #layout}, into out[r]: one flat loop over all block
+     * pairs of the rows (an expert's rows are contiguous, and so are their scales; {@link #scalesFit} leaves only rows of
+     * whole pairs), each row's sum stored and the input offset wrapped at its end. The codes are decoded in 16-bit
+     * halves as in {@link #wideRows}: 19 operations per 64 codes against 23 with a shift pair per code. The products in
+     * the same order as before, so the same bits.
+     * <p>
+     * AMD Zen 4 with {@code -XX:UseAVX=2}, one thread, L2, one JVM: 3.26-3.34 ns per block pair, against 3.61 with the
+     * row loop and the pair loop nested in one method and 3.97-4.04 with the pair loop in a method of its own per row
+     * (4.23 with the shift pair per code). The JIT did not always compile it well: with the bench's calibration loops
+     * (FMA chains and a stream sum on the same species) run before the engine, an FMA intrinsic failed in its C2 code
+     * in 5 of 6 bench processes limited to AVX2 ({@code VectorSupport::ternaryOp failed to inline (intrinsic)} in
+     * {@code -XX:+PrintInlining}), the engine timed it at 70-88 ns per 1000 weights and the timed choice kept the table
+     * decode (48-49 ns), as it did in every process with the per-row loop (52 ns). Without those loops first (a server;
+     * the bench now calibrates after its warm-up), 10 of 10 processes: 27-31 ns, the experts of a `small` step 4.4-5.2
+     * ms against 7.8-8.7 with the table decode. The nested loops, tried with the calibration first, timed 47-48 ns in 2
+     * of 3 processes and 33 in the third.
      */
     static void rows(Mxfp4Experts w, int expert, float[] xs, float[] out, int r0, int r1) {
         MemorySegment blocks = w.blocks(), scales = w.scales();
-        int nb = w.blocksPerRow();
-        for (int r = r0; r < r1; r++) {
-            out[r] = row(blocks, w.blockOffset(expert, r), scales, w.scaleOffset(expert, r), nb, xs);
-        }
-    }
-
-    /**
-     * One row: the eight codes of each block pair written out, decoded in 16-bit halves as in {@link #wideRows} (19
-     * operations per 64 codes against 23 with a shift pair per code; AMD Zen 4 with {@code -XX:UseAVX=2}, one thread, L2:
-     * 4.00-4.04 against 4.23-4.24 ns per block pair), the products in the same order, so the same bits.
-     */
-    private static float row(MemorySegment blocks, long bOff, MemorySegment scales, long sOff, int nb, float[] xs) {
-        FloatVector acc = FloatVector.zero(F), zero = FloatVector.zero(F);
-        for (int g = 0; g < nb; g += 2) {
-            IntVector v = IntVector.fromMemorySegment(I, blocks, bOff + (long) Mxfp4.BYTES_PER_BLOCK * g, LE);
-            int j = Mxfp4.BLOCK * g;
+        int rowEnd = w.blocksPerRow() * Mxfp4.BLOCK;
+        long b = w.blockOffset(expert, r0), s = w.scaleOffset(expert, r0);
+        long end = b + (long) (r1 - r0) * w.blocksPerRow() * Mxfp4.BYTES_PER_BLOCK;
+        FloatVector zero = FloatVector.zero(F), acc = zero;
+        int j = 0, r = r0;
+        for (; b < end; b += 2 * Mxfp4.BYTES_PER_BLOCK, s += 2) {
+            IntVector v = IntVector.fromMemorySegment(I, blocks, b, LE);
             // code k of each lane sits at bits 4k..4k+3; after these shifts each 16-bit half holds one code at its bits
             // 12-15 (codes 7|3, 6|2, 5|1, 4|0), see the class doc. fma rather than mul for the first products: a
-            // multiply by a subnormal is slow on AMD Zen 3, the fma is not. Written out rather than through a helper:
+            // multiply by a subnormal is slow on AMD Zen 3, the fma is not. Written out rather than through helpers:
             // once the JIT had compiled such a helper on its own it could be left out of this loop and its vectors
             // boxed (seen: some processes ran this loop as slowly as the table decode)
             IntVector c73 = v.reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
@@ -181,11 +184,16 @@ final class VectorMxfp4Shift {
             t1 = c51.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, j + 40), t1);
             t0 = c62.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, j + 48), t0);
             t1 = c73.lanewise(AND, SIGN_AND_MAGNITUDE).reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, j + 56), t1);
-            FloatVector scale = FloatVector.broadcast(F, SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g) & 0xFF])
-                    .blend(SCALE[scales.get(ValueLayout.JAVA_BYTE, sOff + g + 1) & 0xFF], UPPER_HALF);
+            FloatVector scale = FloatVector.broadcast(F, SCALE[scales.get(ValueLayout.JAVA_BYTE, s) & 0xFF])
+                    .blend(SCALE[scales.get(ValueLayout.JAVA_BYTE, s + 1) & 0xFF], UPPER_HALF);
             acc = t0.add(t1).fma(scale, acc);
+            j += 2 * Mxfp4.BLOCK;
+            if (j == rowEnd) {
+                out[r++] = acc.reduceLanes(VectorOperators.ADD);
+                acc = zero;
+                j = 0;
+            }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /**
@@ -221,7 +229,7 @@ final class VectorMxfp4Shift {
                 int j = Mxfp4.BLOCK * g;
                 IntVector v = IntVector.fromMemorySegment(I16, blocks, bOff + (long) Mxfp4.BYTES_PER_BLOCK * g, LE);
                 // each half of a lane holds its code at bits 12-15 after these shifts; written out, not through helpers
-                // (see row): codes 7|3, 6|2, 5|1, 4|0
+                // (see rows): codes 7|3, 6|2, 5|1, 4|0
                 IntVector c73 = v.reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
                 IntVector c62 = v.lanewise(LSHL, 4).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
                 IntVector c51 = v.lanewise(LSHL, 8).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
@@ -264,7 +272,7 @@ final class VectorMxfp4Shift {
         FloatVector zero = FloatVector.zero(F16), acc = zero;
         int j = 0, r = r0;
         for (; b < end; b += 4 * Mxfp4.BYTES_PER_BLOCK, s += 4) {
-            // the quad body of wideRows, written out the same way (no helpers: see row)
+            // the quad body of wideRows, written out the same way (no helpers: see rows)
             IntVector v = IntVector.fromMemorySegment(I16, blocks, b, LE);
             IntVector c73 = v.reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
             IntVector c62 = v.lanewise(LSHL, 4).reinterpretAsShorts().lanewise(ASHR, 6).reinterpretAsInts();
