@@ -99,21 +99,27 @@ final class BenchEngineCommand implements Callable<Integer> {
                         bytesPerToken * (r.decodeTokPerS() / batch) / 1e9);
                 return 0;
             }
-            System.err.println("calibrating: streaming read and FMA peak ...");
             try (Parallel p = new Parallel(engine.threads <= 0 ? Runtime.getRuntime().availableProcessors() : engine.threads);
                  java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
                 CpuKernels k = CpuBackends.kernels(engine.kernels, p);
                 java.lang.foreign.MemorySegment probe = CpuKernels.streamBuffer(arena, (long) calibrationMb << 20, p);
-                double readGBs = k.streamReadGBs(probe, 5);
-                double peakGflops = k.fmaGflops(1500);
+                // the floors are first measured after the engine's warm-up (EngineBenchmark.run), not before it: run
+                // first, the calibration loops changed what the JIT compiled for the engine's kernels
+                double[] start = new double[2];                        // streaming read, FMA peak
+                Runnable calibrate = () -> {
+                    System.err.println("  calibrating: streaming read and FMA peak ...");
+                    start[0] = k.streamReadGBs(probe, 5);
+                    start[1] = k.fmaGflops(1500);
+                };
                 // the streaming-read floor is measured again around each decode run: this VM's memory bandwidth
                 // drifts between about 30 and 60 GB/s within minutes (docs/benchmarks.md)
                 // and the FMA peak around each prefill run, for the same reason (its clock moves too), but never below
-                // the peak at the start: on the Zen 4 VM the FMA loop alone fell to half its rate after about 0.6 s of
+                // the first peak (after the warm-up): on the Zen 4 VM the FMA loop alone fell to half its rate after about 0.6 s of
                 // sustained FMA work while the prefill did not (a reading of 105-108 GFLOP/s around prefill runs of 154)
                 EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,
                         msg -> System.err.println("  " + msg), () -> k.streamReadGBs(probe, 3),
-                        notBelow(peakGflops, () -> k.fmaGflops(500)));
+                        notBelow(() -> start[1], () -> k.fmaGflops(500)), calibrate);
+                double readGBs = start[0], peakGflops = start[1];
                 double effGBs = bytesPerToken * (r.decodeTokPerS() / batch) / 1e9;
                 double prefillGflops = r.prefillFlopsPerToken() * r.prefillTokPerS() / 1e9;
                 java.util.List<Double> ratios = new java.util.ArrayList<>();
@@ -133,16 +139,16 @@ final class BenchEngineCommand implements Callable<Integer> {
                             100 * computeRatios.get(i), runGflops, r.prefillFloors()[i]));
                 }
                 System.out.printf("model               %s (%s)%n", dir, backend.description());
-                System.out.printf("machine             %d cores; streaming read %.2f GB/s (at the start); FMA peak %.1f GFLOP/s%n",
+                System.out.printf("machine             %d cores; streaming read %.2f GB/s (after the warm-up); FMA peak %.1f GFLOP/s%n",
                         Runtime.getRuntime().availableProcessors(), readGBs, peakGflops);
-                System.out.printf("prefill             %d tokens: %.1f tok/s, %.2f s, %.1f GFLOP/s = %.1f%% of the FMA peak at the start%n",
+                System.out.printf("prefill             %d tokens: %.1f tok/s, %.2f s, %.1f GFLOP/s = %.1f%% of the FMA peak after the warm-up%n",
                         promptLength, r.prefillTokPerS(), r.prefillSeconds(), prefillGflops, 100 * prefillGflops / peakGflops);
                 System.out.printf("prefill vs peak     %.1f%% (median of the runs, each against the FMA peak measured just before "
                         + "and after it: %s)%n", 100 * EngineBenchmark.median(computeRatios), prefillRuns);
                 System.out.printf("decode              batch %d, %d steps: %.2f tok/s, %.2f ms/step%n",
                         batch, genLength, r.decodeTokPerS(), r.msPerStep());
                 System.out.printf("weights per token   %,d bytes (batch 1)%n", bytesPerToken);
-                System.out.printf("effective read      %.2f GB/s = %.1f%% of the streaming read at the start%s%n", effGBs,
+                System.out.printf("effective read      %.2f GB/s = %.1f%% of the streaming read after the warm-up%s%n", effGBs,
                         100 * effGBs / readGBs, batch > 1 ? " (per step; experts of other sequences not counted)" : "");
                 System.out.printf("decode vs read      %.1f%% (median of the runs, each against the streaming read measured just before "
                         + "and after it: %s)%n", 100 * medianRatio, runs);
@@ -155,8 +161,8 @@ final class BenchEngineCommand implements Callable<Integer> {
     }
 
     /** {@code probe}'s readings, raised to {@code floor} where they fall below it. */
-    static java.util.function.DoubleSupplier notBelow(double floor, java.util.function.DoubleSupplier probe) {
-        return () -> Math.max(floor, probe.getAsDouble());
+    static java.util.function.DoubleSupplier notBelow(java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier probe) {
+        return () -> Math.max(floor.getAsDouble(), probe.getAsDouble());
     }
 
     /** A separate decode run with phase timing on (so the timed runs above carry no clock reads). */

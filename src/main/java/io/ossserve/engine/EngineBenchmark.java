@@ -57,6 +57,19 @@ public final class EngineBenchmark {
      */
     public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
             Consumer<String> progress, java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier computeFloor) {
+        return run(b, batch, promptLength, genLength, repeats, seed, progress, floor, computeFloor, () -> { });
+    }
+
+    /**
+     * As above, calling {@code afterWarmUp} once the warm-up is done and before the first timed run: the bench takes
+     * its floors there, so that the JIT has compiled the engine's kernels from the engine's own calls first. With the
+     * calibration loops (a stream sum and FMA chains on the same vector species) run before the engine, the 256-bit
+     * MXFP4 decode loop lost an FMA intrinsic in its compiled code in 5 of 6 processes (docs/benchmarks.md, ninth
+     * session); a server never runs those loops.
+     */
+    public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
+            Consumer<String> progress, java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier computeFloor,
+            Runnable afterWarmUp) {
         GptOssConfig c = b.config();
         Random random = new Random(seed);
         // warm-up: JIT the kernels on both paths, at the measured sizes. The JIT compiles on the same cores in the
@@ -79,6 +92,7 @@ public final class EngineBenchmark {
             steps += 16;
         } while (System.nanoTime() < warmUntil
                 || (steps < WARM_DECODE_STEPS && System.nanoTime() - start < WARM_DECODE_MAX_NANOS));
+        afterWarmUp.run();
         List<Double> prefill = new ArrayList<>();
         double[] prefillFloors = new double[computeFloor == null ? 0 : repeats];
         for (int r = 0; r < repeats; r++) {
