@@ -114,8 +114,8 @@ final class BenchEngineCommand implements Callable<Integer> {
                 // the streaming-read floor is measured again around each decode run: this VM's memory bandwidth
                 // drifts between about 30 and 60 GB/s within minutes (docs/benchmarks.md)
                 // and the FMA peak around each prefill run, for the same reason (its clock moves too), but never below
-                // the first peak (after the warm-up): on the Zen 4 VM the FMA loop alone fell to half its rate after about 0.6 s of
-                // sustained FMA work while the prefill did not (a reading of 105-108 GFLOP/s around prefill runs of 154)
+                // the first peak (after the warm-up): on the Zen 4 VM the FMA loop alone fell to half its rate after about
+                // 0.6 s of sustained FMA work while the prefill did not (105-108 GFLOP/s around prefill runs of 154)
                 EngineBenchmark.Result r = EngineBenchmark.run(backend, batch, promptLength, genLength, repeats, 42,
                         msg -> System.err.println("  " + msg), () -> k.streamReadGBs(probe, 3),
                         notBelow(() -> start[1], () -> k.fmaGflops(500)), calibrate);

@@ -45,7 +45,7 @@ public final class EngineBenchmark {
 
     public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
             Consumer<String> progress) {
-        return run(b, batch, promptLength, genLength, repeats, seed, progress, null, null);
+        return run(b, batch, promptLength, genLength, repeats, seed, progress, null, null, () -> { });
     }
 
     /**
@@ -53,19 +53,12 @@ public final class EngineBenchmark {
      * right before and right after each timed decode run: on a machine whose memory bandwidth drifts (a VM with
      * neighbours), a floor measured once at the start can belong to another moment than the run it is compared with.
      * {@code computeFloor} (when not null) is measured the same way around each timed prefill run: the FMA peak of a
-     * VM moves too (95 to 180 GFLOP/s on one 2-core VM within an hour, docs/benchmarks.md).
-     */
-    public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
-            Consumer<String> progress, java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier computeFloor) {
-        return run(b, batch, promptLength, genLength, repeats, seed, progress, floor, computeFloor, () -> { });
-    }
-
-    /**
-     * As above, calling {@code afterWarmUp} once the warm-up is done and before the first timed run: the bench takes
-     * its floors there, so that the JIT has compiled the engine's kernels from the engine's own calls first. With the
-     * calibration loops (a stream sum and FMA chains on the same vector species) run before the engine, the 256-bit
-     * MXFP4 decode loop lost an FMA intrinsic in its compiled code in 5 of 6 processes (docs/benchmarks.md, ninth
-     * session); a server never runs those loops.
+     * VM moves too (95 to 180 GFLOP/s on one 2-core VM within an hour, docs/benchmarks.md). {@code afterWarmUp} runs
+     * once the warm-up is done and before the first timed run: the bench takes its first floors there, so that the JIT
+     * has compiled the engine's kernels from the engine's own calls first. With the calibration loops (a stream sum and
+     * FMA chains on the same vector species) run before the engine, the 256-bit MXFP4 decode loop lost an FMA
+     * intrinsic in its compiled code in 5 of 6 processes (docs/benchmarks.md, ninth session); a server never runs those
+     * loops.
      */
     public static Result run(StepBackend b, int batch, int promptLength, int genLength, int repeats, long seed,
             Consumer<String> progress, java.util.function.DoubleSupplier floor, java.util.function.DoubleSupplier computeFloor,
